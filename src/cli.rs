@@ -1,0 +1,228 @@
+//! Command-line definitions: commands, flags and help texts, nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::pki::KeyType;
+use crate::pki::issue::{DEFAULT_CA_DAYS, DEFAULT_SERVER_DAYS};
+
+/// From nothing to a private, TLS-secured, password-protected container
+/// registry that Docker, containerd, podman and Kubernetes trust.
+#[derive(Debug, Parser)]
+#[command(name = "regctl", version, propagate_version = true)]
+pub struct Cli {
+    /// The registry directory every command reads and writes.
+    #[arg(long, global = true, env = "REGCTL_DIR", default_value = "registry")]
+    pub dir: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Issue, inspect and renew TLS certificates.
+    #[command(subcommand)]
+    Cert(CertCommand),
+    /// Manage the registry's bcrypt htpasswd file.
+    #[command(subcommand)]
+    Htpasswd(HtpasswdCommand),
+    /// Print a shell completion script (or write all of them to a directory).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertCommand {
+    /// Create (or reuse) the local CA and issue the registry's server certificate.
+    ///
+    /// Writes DIR/certs/{ca.crt, ca.key, registry.crt, registry.key,
+    /// registry.fullchain.crt}; keys are 0600. An existing CA is always
+    /// reused: clients trust it, so it is replaced only with --new-ca.
+    Issue(IssueArgs),
+    /// Show a certificate and explain every problem clients would hit.
+    ///
+    /// Exits 1 when any error is found, 0 when there are only warnings.
+    Inspect(InspectArgs),
+    /// Reissue the server certificate with the same names before it expires.
+    Renew(RenewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    /// A DNS name or IP address clients use to reach the registry
+    /// (repeatable). The first DNS name is also the Common Name.
+    #[arg(long = "san", value_name = "NAME")]
+    pub sans: Vec<String>,
+
+    /// Leave out this machine's host name and non-loopback addresses (added
+    /// by default, like `hostname -I`).
+    #[arg(long)]
+    pub no_host_ips: bool,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// Validity of a new CA, in days.
+    #[arg(long, default_value_t = DEFAULT_CA_DAYS, value_name = "DAYS")]
+    pub ca_days: u32,
+
+    /// Common Name of a new CA [default: "regctl CA (HOSTNAME)"].
+    #[arg(long, value_name = "NAME")]
+    pub ca_name: Option<String>,
+
+    #[command(flatten)]
+    pub external_ca: ExternalCaArgs,
+
+    /// Replace existing server certificate and key files (the CA is kept).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Create a new CA even though one exists (with --force); every client
+    /// must then trust the new one.
+    #[arg(long)]
+    pub new_ca: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    /// Key algorithm for new keys.
+    #[arg(long, default_value = "p256", value_parser = parse_key_type, value_name = "TYPE",
+          help = "Key algorithm for new keys: p256, p384, ed25519, rsa2048, rsa4096")]
+    pub key_type: KeyType,
+
+    /// Validity of the server certificate, in days (Apple clients reject more than 825).
+    #[arg(long, default_value_t = DEFAULT_SERVER_DAYS, value_name = "DAYS")]
+    pub days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct ExternalCaArgs {
+    /// Sign with an existing CA certificate instead of regctl's own CA
+    /// (copied to DIR/certs/ca.crt; the key is not copied).
+    #[arg(long, value_name = "FILE", requires = "ca_key")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// The private key of --ca-cert (PKCS#8, PKCS#1 or SEC1 PEM, unencrypted).
+    #[arg(long, value_name = "FILE", requires = "ca_cert")]
+    pub ca_key: Option<PathBuf>,
+}
+
+fn parse_key_type(s: &str) -> Result<KeyType, String> {
+    s.parse().map_err(|e: crate::pki::PkiError| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Certificate file (PEM, possibly a full chain, or DER).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The host name or IP clients dial (with or without :port).
+    #[arg(long)]
+    pub host: Option<String>,
+
+    /// CA certificate(s) the chain must verify against.
+    #[arg(long, value_name = "CA")]
+    pub ca: Option<PathBuf>,
+
+    /// Private key that must match the certificate.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<PathBuf>,
+
+    /// What the certificate is for; `auto` treats a CA:TRUE certificate as a CA
+    /// unless --host or --key is given.
+    #[arg(long, value_enum, default_value_t = RoleArg::Auto)]
+    pub role: RoleArg,
+
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Auto,
+    Server,
+    Ca,
+}
+
+#[derive(Debug, Args)]
+pub struct RenewArgs {
+    /// Validity of the new certificate, in days.
+    #[arg(long, default_value_t = DEFAULT_SERVER_DAYS, value_name = "DAYS")]
+    pub days: u32,
+
+    #[command(flatten)]
+    pub external_ca: ExternalCaArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HtpasswdCommand {
+    /// Add a user, or change their password (bcrypt `$2y$`).
+    Add(HtpasswdAddArgs),
+    /// Remove a user.
+    Remove(HtpasswdUserArgs),
+    /// Check a user's password as the registry would (exit 1 if it does not match).
+    Verify(HtpasswdVerifyArgs),
+    /// List users and their hash schemes; non-bcrypt entries are flagged.
+    List(HtpasswdListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HtpasswdUserArgs {
+    /// The htpasswd file (DIR/auth/htpasswd for a regctl registry).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The user name.
+    #[arg(value_name = "USER")]
+    pub user: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PasswordArgs {
+    /// Read the password from stdin (one line).
+    #[arg(long, conflicts_with = "password_env")]
+    pub password_stdin: bool,
+    /// Read the password from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HtpasswdAddArgs {
+    #[command(flatten)]
+    pub target: HtpasswdUserArgs,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// bcrypt cost (4-31); each step doubles the work per login.
+    #[arg(long, default_value_t = crate::htpasswd::DEFAULT_COST)]
+    pub cost: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct HtpasswdVerifyArgs {
+    #[command(flatten)]
+    pub target: HtpasswdUserArgs,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HtpasswdListArgs {
+    /// The htpasswd file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print a script for.
+    #[arg(value_enum, required_unless_present = "out_dir")]
+    pub shell: Option<clap_complete::Shell>,
+    /// Write scripts for every shell into this directory instead.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}

@@ -1,0 +1,55 @@
+//! Where things live in a registry directory (`--dir`, default `./registry`).
+//!
+//! One place for the layout, so every command and template agrees on it.
+
+use std::path::{Path, PathBuf};
+
+/// Paths inside one registry directory.
+#[derive(Debug, Clone)]
+pub struct RegistryDir {
+    root: PathBuf,
+}
+
+impl RegistryDir {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        RegistryDir { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn certs(&self) -> PathBuf {
+        self.root.join("certs")
+    }
+
+    /// The CA certificate clients trust.
+    pub fn ca_cert(&self) -> PathBuf {
+        self.certs().join("ca.crt")
+    }
+
+    /// The CA's private key (0600); absent when an external CA signed.
+    pub fn ca_key(&self) -> PathBuf {
+        self.certs().join("ca.key")
+    }
+
+    /// The registry's server certificate.
+    pub fn server_cert(&self) -> PathBuf {
+        self.certs().join("registry.crt")
+    }
+
+    /// The registry's private key (0600).
+    pub fn server_key(&self) -> PathBuf {
+        self.certs().join("registry.key")
+    }
+
+    /// Server certificate followed by the CA, for servers that send the chain.
+    pub fn server_fullchain(&self) -> PathBuf {
+        self.certs().join("registry.fullchain.crt")
+    }
+
+    /// The htpasswd file (0600).
+    pub fn htpasswd(&self) -> PathBuf {
+        self.root.join("auth").join("htpasswd")
+    }
+}

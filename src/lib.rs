@@ -1,0 +1,11 @@
+//! regctl: a private, TLS-secured, password-protected container registry in
+//! one command. The library holds everything; `main` only parses and reports.
+
+pub mod cli;
+pub mod commands;
+pub mod fsutil;
+pub mod htpasswd;
+pub mod layout;
+pub mod netinfo;
+pub mod pki;
+pub mod secret;
