@@ -83,7 +83,21 @@ pub fn generate(kind: KeyType) -> Result<KeyPair, PkiError> {
             .map_err(|e| PkiError::KeyGeneration(e.to_string()));
         }
     };
-    KeyPair::generate_for(alg).map_err(|e| PkiError::KeyGeneration(e.to_string()))
+    let key = KeyPair::generate_for(alg).map_err(|e| PkiError::KeyGeneration(e.to_string()))?;
+    if kind != KeyType::Ed25519 {
+        return Ok(key);
+    }
+    // ring writes Ed25519 keys as PKCS#8 v2 (with the public key), which
+    // OpenSSL 3.0 and other tools cannot read; store the RFC 8410 v1 form.
+    let v2 = key.serialize_der();
+    let mut info = pkcs8::PrivateKeyInfo::from_der(&v2)
+        .map_err(|e| PkiError::KeyGeneration(e.to_string()))?;
+    info.public_key = None;
+    let v1 = info
+        .to_der()
+        .map_err(|e| PkiError::KeyGeneration(e.to_string()))?;
+    KeyPair::from_pkcs8_der_and_sign_algo(&PrivatePkcs8KeyDer::from(v1.as_slice()), alg)
+        .map_err(|e| PkiError::KeyGeneration(e.to_string()))
 }
 
 /// Loads the first private key found in PEM text.

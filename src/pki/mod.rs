@@ -90,6 +90,11 @@ pub(crate) fn parse(der: &[u8]) -> Result<x509_parser::certificate::X509Certific
 /// Encodes DER certificates as PEM.
 pub fn certs_to_pem(ders: &[Vec<u8>]) -> String {
     ders.iter()
-        .map(|d| pem::encode(&pem::Pem::new("CERTIFICATE", d.clone())))
+        .map(|d| {
+            pem::encode_config(
+                &pem::Pem::new("CERTIFICATE", d.clone()),
+                pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+            )
+        })
         .collect()
 }

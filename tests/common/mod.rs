@@ -1,0 +1,129 @@
+//! Helpers shared by the integration tests: run regctl and real tools, and
+//! fail loudly when a tool is missing (`scripts/test` installs them).
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// The regctl binary under test, with a clean environment for its own vars.
+pub fn regctl() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("regctl").expect("regctl binary");
+    c.env_remove("REGCTL_DIR");
+    c
+}
+
+/// Panics with an install hint when `tool` is not on PATH. Tests never skip.
+pub fn require(tool: &str) {
+    if which(tool).is_none() {
+        panic!("`{tool}` is required by this test but not installed; run scripts/test, which installs it");
+    }
+}
+
+fn which(tool: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(tool))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Runs a real program and returns its output (never panics on failure).
+pub fn run(program: &str, args: &[&str], dir: &Path) -> Output {
+    require(program);
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+}
+
+/// Runs a program and panics with its output unless it succeeds.
+pub fn run_ok(program: &str, args: &[&str], dir: &Path) -> String {
+    let out = run(program, args, dir);
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// stdout and stderr together, for assertions on messages.
+pub fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Mode bits of a file.
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// A snapshot of every file under `dir` (path, bytes, mode) to prove a
+/// refused command changed nothing.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, u32)> {
+    let mut out = Vec::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out.sort();
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>, u32)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            walk(root, &path, out);
+        } else {
+            let rel = path.strip_prefix(root).unwrap().display().to_string();
+            out.push((rel, std::fs::read(&path).unwrap(), mode(&path)));
+        }
+    }
+}
+
+/// An openssl-made CA in `dir` as `<name>.crt`/`<name>.key`.
+pub fn openssl_ca(dir: &Path, name: &str) {
+    run_ok(
+        "openssl",
+        &[
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", &format!("{name}.key"), "-out", &format!("{name}.crt"),
+            "-subj", &format!("/CN={name}"), "-days", "30",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+        dir,
+    );
+}
+
+/// An openssl-made leaf `<name>.crt`/`<name>.key` signed by CA `ca`, with
+/// exactly the extensions in `ext` (one per line) and validity `days`.
+pub fn openssl_leaf(dir: &Path, ca: &str, name: &str, ext: &str, days: &str) {
+    std::fs::write(dir.join(format!("{name}.ext")), ext).unwrap();
+    run_ok(
+        "openssl",
+        &[
+            "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", &format!("{name}.key"), "-out", &format!("{name}.csr"),
+            "-subj", "/CN=reg.lan",
+        ],
+        dir,
+    );
+    run_ok(
+        "openssl",
+        &[
+            "x509", "-req", "-in", &format!("{name}.csr"), "-CA", &format!("{ca}.crt"),
+            "-CAkey", &format!("{ca}.key"), "-CAcreateserial", "-days", days,
+            "-extfile", &format!("{name}.ext"), "-out", &format!("{name}.crt"),
+        ],
+        dir,
+    );
+}
