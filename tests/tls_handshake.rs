@@ -19,9 +19,19 @@ struct Server {
 impl Server {
     fn start(certs: &Path) -> Server {
         require("openssl");
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new("openssl")
-            .args(["s_server", "-quiet", "-www", "-accept", &format!("127.0.0.1:{port}")])
+            .args([
+                "s_server",
+                "-quiet",
+                "-www",
+                "-accept",
+                &format!("127.0.0.1:{port}"),
+            ])
             .arg("-cert")
             .arg(certs.join("registry.crt"))
             .arg("-key")
@@ -69,7 +79,19 @@ fn every_san_verifies_and_other_names_fail() {
     let out = regctl()
         .arg("--dir")
         .arg(t.path())
-        .args(["cert", "issue", "--no-host-ips", "--san", "registry.example.lan", "--san", "192.168.0.12", "--san", "localhost", "--san", "127.0.0.1"])
+        .args([
+            "cert",
+            "issue",
+            "--no-host-ips",
+            "--san",
+            "registry.example.lan",
+            "--san",
+            "192.168.0.12",
+            "--san",
+            "localhost",
+            "--san",
+            "127.0.0.1",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
@@ -78,7 +100,11 @@ fn every_san_verifies_and_other_names_fail() {
     let server = Server::start(&certs);
 
     for name in ["registry.example.lan", "localhost"] {
-        let (ok, log) = s_client(&server, &ca, &["-servername", name, "-verify_hostname", name]);
+        let (ok, log) = s_client(
+            &server,
+            &ca,
+            &["-servername", name, "-verify_hostname", name],
+        );
         assert!(ok, "{name} should verify: {log}");
     }
     for ip in ["192.168.0.12", "127.0.0.1"] {
@@ -86,16 +112,31 @@ fn every_san_verifies_and_other_names_fail() {
         assert!(ok, "{ip} should verify: {log}");
     }
     let (ok, log) = s_client(&server, &ca, &["-verify_hostname", "other.example.lan"]);
-    assert!(!ok && log.contains("hostname mismatch"), "a name outside the SANs must fail: {log}");
+    assert!(
+        !ok && log.contains("hostname mismatch"),
+        "a name outside the SANs must fail: {log}"
+    );
     let (ok, log) = s_client(&server, &ca, &["-verify_ip", "10.9.9.9"]);
-    assert!(!ok && log.contains("IP address mismatch"), "an IP outside the SANs must fail: {log}");
+    assert!(
+        !ok && log.contains("IP address mismatch"),
+        "an IP outside the SANs must fail: {log}"
+    );
 
     // curl, the way people test a registry by hand.
     let port = server.port.to_string();
     let curl = |host: &str| {
         run(
             "curl",
-            &["-sS", "-o", "/dev/null", "--cacert", ca.to_str().unwrap(), "--resolve", &format!("{host}:{port}:127.0.0.1"), &format!("https://{host}:{port}/")],
+            &[
+                "-sS",
+                "-o",
+                "/dev/null",
+                "--cacert",
+                ca.to_str().unwrap(),
+                "--resolve",
+                &format!("{host}:{port}:127.0.0.1"),
+                &format!("https://{host}:{port}/"),
+            ],
             Path::new("."),
         )
     };
@@ -103,8 +144,21 @@ fn every_san_verifies_and_other_names_fail() {
     assert!(curl("localhost").status.success());
     let wrong = curl("other.example.lan");
     assert!(!wrong.status.success());
-    assert!(text(&wrong).contains("no alternative certificate subject name matches"), "{}", text(&wrong));
+    assert!(
+        text(&wrong).contains("no alternative certificate subject name matches"),
+        "{}",
+        text(&wrong)
+    );
     // Without the CA, curl refuses: the negative control.
-    let untrusted = run("curl", &["-sS", "-o", "/dev/null", &format!("https://localhost:{port}/")], Path::new("."));
+    let untrusted = run(
+        "curl",
+        &[
+            "-sS",
+            "-o",
+            "/dev/null",
+            &format!("https://localhost:{port}/"),
+        ],
+        Path::new("."),
+    );
     assert!(!untrusted.status.success());
 }

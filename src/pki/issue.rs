@@ -100,10 +100,10 @@ impl LoadedCa {
         if !cert.is_ca() {
             return Err(PkiError::NotCa(cert.subject().to_string()));
         }
-        if let Ok(Some(ku)) = cert.key_usage() {
-            if !ku.value.key_cert_sign() {
-                return Err(PkiError::CaCannotSign);
-            }
+        if let Ok(Some(ku)) = cert.key_usage()
+            && !ku.value.key_cert_sign()
+        {
+            return Err(PkiError::CaCannotSign);
         }
         let key = keys::load_pem(key_pem)?;
         if key.subject_public_key_info() != cert.public_key().raw {

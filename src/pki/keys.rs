@@ -90,8 +90,8 @@ pub fn generate(kind: KeyType) -> Result<KeyPair, PkiError> {
     // ring writes Ed25519 keys as PKCS#8 v2 (with the public key), which
     // OpenSSL 3.0 and other tools cannot read; store the RFC 8410 v1 form.
     let v2 = key.serialize_der();
-    let mut info = pkcs8::PrivateKeyInfo::from_der(&v2)
-        .map_err(|e| PkiError::KeyGeneration(e.to_string()))?;
+    let mut info =
+        pkcs8::PrivateKeyInfo::from_der(&v2).map_err(|e| PkiError::KeyGeneration(e.to_string()))?;
     info.public_key = None;
     let v1 = info
         .to_der()

@@ -117,21 +117,21 @@ pub fn lint(der: &[u8], opts: &LintOptions) -> Result<Report, PkiError> {
         Role::Server => server_profile(&cert, opts.host.as_deref(), &mut out),
         _ => ca_profile(&cert, &mut out),
     }
-    if let Some(key) = &opts.key {
-        if key.subject_public_key_info() != cert.public_key().raw {
-            out.push(
-                Severity::Error,
-                "key-mismatch",
-                "the private key does not belong to this certificate",
-                Some("tls: private key does not match public key".into()),
-                "use the key generated together with this certificate, or reissue both: regctl cert issue --force",
-            );
-        }
+    if let Some(key) = &opts.key
+        && key.subject_public_key_info() != cert.public_key().raw
+    {
+        out.push(
+            Severity::Error,
+            "key-mismatch",
+            "the private key does not belong to this certificate",
+            Some("tls: private key does not match public key".into()),
+            "use the key generated together with this certificate, or reissue both: regctl cert issue --force",
+        );
     }
     if let Some(anchors) = &opts.anchors {
         chain_check(&cert, opts, anchors, &mut out)?;
     }
-    out.0.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out.0.sort_by_key(|f| std::cmp::Reverse(f.severity));
     Ok(Report {
         role,
         findings: out.0,
@@ -236,27 +236,28 @@ fn server_profile(cert: &X509Certificate<'_>, host: Option<&str>, out: &mut Find
     } else if let Some(target) = host {
         host_check(strip_port(target), &dns, &ips, out);
     }
-    if let Ok(Some(eku)) = cert.extended_key_usage() {
-        if !eku.value.server_auth && !eku.value.any {
-            out.push(
-                Severity::Error,
-                "eku-no-server-auth",
-                "extendedKeyUsage does not include serverAuth",
-                Some("x509: certificate specifies an incompatible key usage".into()),
-                "reissue with extendedKeyUsage serverAuth: regctl cert issue --force",
-            );
-        }
+    if let Ok(Some(eku)) = cert.extended_key_usage()
+        && !eku.value.server_auth
+        && !eku.value.any
+    {
+        out.push(
+            Severity::Error,
+            "eku-no-server-auth",
+            "extendedKeyUsage does not include serverAuth",
+            Some("x509: certificate specifies an incompatible key usage".into()),
+            "reissue with extendedKeyUsage serverAuth: regctl cert issue --force",
+        );
     }
-    if let Ok(Some(ku)) = cert.key_usage() {
-        if !ku.value.digital_signature() {
-            out.push(
-                Severity::Warning,
-                "key-usage-no-digital-signature",
-                "keyUsage lacks digitalSignature, which TLS 1.3 and ECDSA handshakes need",
-                Some("invalid peer certificate: Other(... KeyUsage ...) (rustls), handshake failure (OpenSSL)".into()),
-                "reissue with keyUsage digitalSignature, keyEncipherment: regctl cert issue --force",
-            );
-        }
+    if let Ok(Some(ku)) = cert.key_usage()
+        && !ku.value.digital_signature()
+    {
+        out.push(
+            Severity::Warning,
+            "key-usage-no-digital-signature",
+            "keyUsage lacks digitalSignature, which TLS 1.3 and ECDSA handshakes need",
+            Some("invalid peer certificate: Other(... KeyUsage ...) (rustls), handshake failure (OpenSSL)".into()),
+            "reissue with keyUsage digitalSignature, keyEncipherment: regctl cert issue --force",
+        );
     }
 }
 
@@ -307,16 +308,16 @@ fn ca_profile(cert: &X509Certificate<'_>, out: &mut Findings) {
         );
         return;
     }
-    if let Ok(Some(ku)) = cert.key_usage() {
-        if !ku.value.key_cert_sign() {
-            out.push(
-                Severity::Error,
-                "ca-no-key-cert-sign",
-                "the CA's keyUsage lacks keyCertSign",
-                Some("x509: certificate signed by unknown authority".into()),
-                "create a new CA: regctl cert issue --new-ca --force",
-            );
-        }
+    if let Ok(Some(ku)) = cert.key_usage()
+        && !ku.value.key_cert_sign()
+    {
+        out.push(
+            Severity::Error,
+            "ca-no-key-cert-sign",
+            "the CA's keyUsage lacks keyCertSign",
+            Some("x509: certificate signed by unknown authority".into()),
+            "create a new CA: regctl cert issue --new-ca --force",
+        );
     }
 }
 

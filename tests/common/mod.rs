@@ -16,7 +16,9 @@ pub fn regctl() -> assert_cmd::Command {
 /// Panics with an install hint when `tool` is not on PATH. Tests never skip.
 pub fn require(tool: &str) {
     if which(tool).is_none() {
-        panic!("`{tool}` is required by this test but not installed; run scripts/test, which installs it");
+        panic!(
+            "`{tool}` is required by this test but not installed; run scripts/test, which installs it"
+        );
     }
 }
 
@@ -94,11 +96,25 @@ pub fn openssl_ca(dir: &Path, name: &str) {
     run_ok(
         "openssl",
         &[
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-keyout", &format!("{name}.key"), "-out", &format!("{name}.crt"),
-            "-subj", &format!("/CN={name}"), "-days", "30",
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.crt"),
+            "-subj",
+            &format!("/CN={name}"),
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
         ],
         dir,
     );
@@ -111,18 +127,40 @@ pub fn openssl_leaf(dir: &Path, ca: &str, name: &str, ext: &str, days: &str) {
     run_ok(
         "openssl",
         &[
-            "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-keyout", &format!("{name}.key"), "-out", &format!("{name}.csr"),
-            "-subj", "/CN=reg.lan",
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.csr"),
+            "-subj",
+            "/CN=reg.lan",
         ],
         dir,
     );
     run_ok(
         "openssl",
         &[
-            "x509", "-req", "-in", &format!("{name}.csr"), "-CA", &format!("{ca}.crt"),
-            "-CAkey", &format!("{ca}.key"), "-CAcreateserial", "-days", days,
-            "-extfile", &format!("{name}.ext"), "-out", &format!("{name}.crt"),
+            "x509",
+            "-req",
+            "-in",
+            &format!("{name}.csr"),
+            "-CA",
+            &format!("{ca}.crt"),
+            "-CAkey",
+            &format!("{ca}.key"),
+            "-CAcreateserial",
+            "-days",
+            days,
+            "-extfile",
+            &format!("{name}.ext"),
+            "-out",
+            &format!("{name}.crt"),
         ],
         dir,
     );

@@ -1,0 +1,213 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[regctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'regctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'regctl'= {
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand cert 'Issue, inspect and renew TLS certificates'
+            cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
+            cand completions 'Print a shell completion script (or write all of them to a directory)'
+            cand man 'Print the man page (roff) to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;cert'= {
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand issue 'Create (or reuse) the local CA and issue the registry''s server certificate'
+            cand inspect 'Show a certificate and explain every problem clients would hit'
+            cand renew 'Reissue the server certificate with the same names before it expires'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;cert;issue'= {
+            cand --san 'A DNS name or IP address clients use to reach the registry (repeatable). The first DNS name is also the Common Name'
+            cand --key-type 'Key algorithm for new keys: p256, p384, ed25519, rsa2048, rsa4096'
+            cand --days 'Validity of the server certificate, in days (Apple clients reject more than 825)'
+            cand --ca-days 'Validity of a new CA, in days'
+            cand --ca-name 'Common Name of a new CA [default: "regctl CA (HOSTNAME)"]'
+            cand --ca-cert 'Sign with an existing CA certificate instead of regctl''s own CA (copied to DIR/certs/ca.crt; the key is not copied)'
+            cand --ca-key 'The private key of --ca-cert (PKCS#8, PKCS#1 or SEC1 PEM, unencrypted)'
+            cand --dir 'The registry directory every command reads and writes'
+            cand --no-host-ips 'Leave out this machine''s host name and non-loopback addresses (added by default, like `hostname -I`)'
+            cand --force 'Replace existing server certificate and key files (the CA is kept)'
+            cand --new-ca 'Create a new CA even though one exists (with --force); every client must then trust the new one'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;cert;inspect'= {
+            cand --host 'The host name or IP clients dial (with or without :port)'
+            cand --ca 'CA certificate(s) the chain must verify against'
+            cand --key 'Private key that must match the certificate'
+            cand --role 'What the certificate is for; `auto` treats a CA:TRUE certificate as a CA unless --host or --key is given'
+            cand --dir 'The registry directory every command reads and writes'
+            cand --json 'Print JSON for scripts'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;cert;renew'= {
+            cand --days 'Validity of the new certificate, in days'
+            cand --ca-cert 'Sign with an existing CA certificate instead of regctl''s own CA (copied to DIR/certs/ca.crt; the key is not copied)'
+            cand --ca-key 'The private key of --ca-cert (PKCS#8, PKCS#1 or SEC1 PEM, unencrypted)'
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;cert;help'= {
+            cand issue 'Create (or reuse) the local CA and issue the registry''s server certificate'
+            cand inspect 'Show a certificate and explain every problem clients would hit'
+            cand renew 'Reissue the server certificate with the same names before it expires'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;cert;help;issue'= {
+        }
+        &'regctl;cert;help;inspect'= {
+        }
+        &'regctl;cert;help;renew'= {
+        }
+        &'regctl;cert;help;help'= {
+        }
+        &'regctl;htpasswd'= {
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a user, or change their password (bcrypt `$2y$`)'
+            cand remove 'Remove a user'
+            cand verify 'Check a user''s password as the registry would (exit 1 if it does not match)'
+            cand list 'List users and their hash schemes; non-bcrypt entries are flagged'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;htpasswd;add'= {
+            cand --password-env 'Read the password from this environment variable'
+            cand --cost 'bcrypt cost (4-31); each step doubles the work per login'
+            cand --dir 'The registry directory every command reads and writes'
+            cand --password-stdin 'Read the password from stdin (one line)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;htpasswd;remove'= {
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;htpasswd;verify'= {
+            cand --password-env 'Read the password from this environment variable'
+            cand --dir 'The registry directory every command reads and writes'
+            cand --password-stdin 'Read the password from stdin (one line)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;htpasswd;list'= {
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;htpasswd;help'= {
+            cand add 'Add a user, or change their password (bcrypt `$2y$`)'
+            cand remove 'Remove a user'
+            cand verify 'Check a user''s password as the registry would (exit 1 if it does not match)'
+            cand list 'List users and their hash schemes; non-bcrypt entries are flagged'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;htpasswd;help;add'= {
+        }
+        &'regctl;htpasswd;help;remove'= {
+        }
+        &'regctl;htpasswd;help;verify'= {
+        }
+        &'regctl;htpasswd;help;list'= {
+        }
+        &'regctl;htpasswd;help;help'= {
+        }
+        &'regctl;completions'= {
+            cand --out-dir 'Write scripts for every shell into this directory instead'
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;man'= {
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;help'= {
+            cand cert 'Issue, inspect and renew TLS certificates'
+            cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
+            cand completions 'Print a shell completion script (or write all of them to a directory)'
+            cand man 'Print the man page (roff) to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;help;cert'= {
+            cand issue 'Create (or reuse) the local CA and issue the registry''s server certificate'
+            cand inspect 'Show a certificate and explain every problem clients would hit'
+            cand renew 'Reissue the server certificate with the same names before it expires'
+        }
+        &'regctl;help;cert;issue'= {
+        }
+        &'regctl;help;cert;inspect'= {
+        }
+        &'regctl;help;cert;renew'= {
+        }
+        &'regctl;help;htpasswd'= {
+            cand add 'Add a user, or change their password (bcrypt `$2y$`)'
+            cand remove 'Remove a user'
+            cand verify 'Check a user''s password as the registry would (exit 1 if it does not match)'
+            cand list 'List users and their hash schemes; non-bcrypt entries are flagged'
+        }
+        &'regctl;help;htpasswd;add'= {
+        }
+        &'regctl;help;htpasswd;remove'= {
+        }
+        &'regctl;help;htpasswd;verify'= {
+        }
+        &'regctl;help;htpasswd;list'= {
+        }
+        &'regctl;help;completions'= {
+        }
+        &'regctl;help;man'= {
+        }
+        &'regctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,123 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_regctl_global_optspecs
+    string join \n dir= h/help V/version
+end
+
+function __fish_regctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_regctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_regctl_using_subcommand
+    set -l cmd (__fish_regctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c regctl -n "__fish_regctl_needs_command" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_needs_command" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_needs_command" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and not __fish_seen_subcommand_from issue inspect renew help" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and not __fish_seen_subcommand_from issue inspect renew help" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and not __fish_seen_subcommand_from issue inspect renew help" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and not __fish_seen_subcommand_from issue inspect renew help" -f -a "issue" -d 'Create (or reuse) the local CA and issue the registry\'s server certificate'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and not __fish_seen_subcommand_from issue inspect renew help" -f -a "inspect" -d 'Show a certificate and explain every problem clients would hit'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and not __fish_seen_subcommand_from issue inspect renew help" -f -a "renew" -d 'Reissue the server certificate with the same names before it expires'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and not __fish_seen_subcommand_from issue inspect renew help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l san -d 'A DNS name or IP address clients use to reach the registry (repeatable). The first DNS name is also the Common Name' -r
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l key-type -d 'Key algorithm for new keys: p256, p384, ed25519, rsa2048, rsa4096' -r
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l days -d 'Validity of the server certificate, in days (Apple clients reject more than 825)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l ca-days -d 'Validity of a new CA, in days' -r
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l ca-name -d 'Common Name of a new CA [default: "regctl CA (HOSTNAME)"]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l ca-cert -d 'Sign with an existing CA certificate instead of regctl\'s own CA (copied to DIR/certs/ca.crt; the key is not copied)' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l ca-key -d 'The private key of --ca-cert (PKCS#8, PKCS#1 or SEC1 PEM, unencrypted)' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l no-host-ips -d 'Leave out this machine\'s host name and non-loopback addresses (added by default, like `hostname -I`)'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l force -d 'Replace existing server certificate and key files (the CA is kept)'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l new-ca -d 'Create a new CA even though one exists (with --force); every client must then trust the new one'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l host -d 'The host name or IP clients dial (with or without :port)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l ca -d 'CA certificate(s) the chain must verify against' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l key -d 'Private key that must match the certificate' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l role -d 'What the certificate is for; `auto` treats a CA:TRUE certificate as a CA unless --host or --key is given' -r -f -a "auto\t''
+server\t''
+ca\t''"
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l json -d 'Print JSON for scripts'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l days -d 'Validity of the new certificate, in days' -r
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l ca-cert -d 'Sign with an existing CA certificate instead of regctl\'s own CA (copied to DIR/certs/ca.crt; the key is not copied)' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l ca-key -d 'The private key of --ca-cert (PKCS#8, PKCS#1 or SEC1 PEM, unencrypted)' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Create (or reuse) the local CA and issue the registry\'s server certificate'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show a certificate and explain every problem clients would hit'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Reissue the server certificate with the same names before it expires'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and not __fish_seen_subcommand_from add remove verify list help" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and not __fish_seen_subcommand_from add remove verify list help" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and not __fish_seen_subcommand_from add remove verify list help" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and not __fish_seen_subcommand_from add remove verify list help" -f -a "add" -d 'Add a user, or change their password (bcrypt `$2y$`)'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and not __fish_seen_subcommand_from add remove verify list help" -f -a "remove" -d 'Remove a user'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and not __fish_seen_subcommand_from add remove verify list help" -f -a "verify" -d 'Check a user\'s password as the registry would (exit 1 if it does not match)'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and not __fish_seen_subcommand_from add remove verify list help" -f -a "list" -d 'List users and their hash schemes; non-bcrypt entries are flagged'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and not __fish_seen_subcommand_from add remove verify list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from add" -l password-env -d 'Read the password from this environment variable' -r
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from add" -l cost -d 'bcrypt cost (4-31); each step doubles the work per login' -r
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from add" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from stdin (one line)'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from remove" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from verify" -l password-env -d 'Read the password from this environment variable' -r
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from verify" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from verify" -l password-stdin -d 'Read the password from stdin (one line)'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from list" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a user, or change their password (bcrypt `$2y$`)'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a user'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a user\'s password as the registry would (exit 1 if it does not match)'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from help" -f -a "list" -d 'List users and their hash schemes; non-bcrypt entries are flagged'
+complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand completions" -l out-dir -d 'Write scripts for every shell into this directory instead' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand completions" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand man" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand man" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand man" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd completions man help" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd completions man help" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd completions man help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Create (or reuse) the local CA and issue the registry\'s server certificate'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "inspect" -d 'Show a certificate and explain every problem clients would hit'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Reissue the server certificate with the same names before it expires'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from htpasswd" -f -a "add" -d 'Add a user, or change their password (bcrypt `$2y$`)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from htpasswd" -f -a "remove" -d 'Remove a user'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from htpasswd" -f -a "verify" -d 'Check a user\'s password as the registry would (exit 1 if it does not match)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from htpasswd" -f -a "list" -d 'List users and their hash schemes; non-bcrypt entries are flagged'
