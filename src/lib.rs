@@ -8,4 +8,5 @@ pub mod htpasswd;
 pub mod layout;
 pub mod netinfo;
 pub mod pki;
+pub mod registry;
 pub mod secret;

@@ -1,0 +1,109 @@
+//! The whole on-disk layout, in one place, identical to distribution's so
+//! data moves freely between `regctl serve` and `registry:2`/`registry:3`.
+//!
+//! Every function takes already-validated names, tags and digests.
+
+use super::digest::Digest;
+
+const ROOT: &str = "docker/registry/v2";
+
+pub fn repositories() -> String {
+    format!("{ROOT}/repositories")
+}
+
+pub fn repository(name: &str) -> String {
+    format!("{ROOT}/repositories/{name}")
+}
+
+/// Blob content: `blobs/<alg>/<first two hex>/<hex>/data`.
+pub fn blob_data(d: &Digest) -> String {
+    format!("{}/data", blob_dir(d))
+}
+
+pub fn blob_dir(d: &Digest) -> String {
+    let hex = d.hex();
+    format!("{ROOT}/blobs/{}/{}/{hex}", d.algorithm().name(), &hex[..2])
+}
+
+pub fn blobs_root() -> String {
+    format!("{ROOT}/blobs")
+}
+
+/// A repository's link to a layer or config blob.
+pub fn layer_link(name: &str, d: &Digest) -> String {
+    format!(
+        "{ROOT}/repositories/{name}/_layers/{}/{}/link",
+        d.algorithm().name(),
+        d.hex()
+    )
+}
+
+pub fn layers_root(name: &str) -> String {
+    format!("{ROOT}/repositories/{name}/_layers")
+}
+
+/// A repository's link to a manifest revision.
+pub fn revision_link(name: &str, d: &Digest) -> String {
+    format!(
+        "{}/{}/{}/link",
+        revisions_root(name),
+        d.algorithm().name(),
+        d.hex()
+    )
+}
+
+pub fn revision_dir(name: &str, d: &Digest) -> String {
+    format!(
+        "{}/{}/{}",
+        revisions_root(name),
+        d.algorithm().name(),
+        d.hex()
+    )
+}
+
+pub fn revisions_root(name: &str) -> String {
+    format!("{ROOT}/repositories/{name}/_manifests/revisions")
+}
+
+pub fn manifests_root(name: &str) -> String {
+    format!("{ROOT}/repositories/{name}/_manifests")
+}
+
+pub fn tags_root(name: &str) -> String {
+    format!("{ROOT}/repositories/{name}/_manifests/tags")
+}
+
+pub fn tag_dir(name: &str, tag: &str) -> String {
+    format!("{}/{tag}", tags_root(name))
+}
+
+/// The tag's current target.
+pub fn tag_current_link(name: &str, tag: &str) -> String {
+    format!("{}/{tag}/current/link", tags_root(name))
+}
+
+/// Every digest the tag has pointed at (distribution keeps this history).
+pub fn tag_index_link(name: &str, tag: &str, d: &Digest) -> String {
+    format!(
+        "{}/{tag}/index/{}/{}/link",
+        tags_root(name),
+        d.algorithm().name(),
+        d.hex()
+    )
+}
+
+pub fn uploads_root(name: &str) -> String {
+    format!("{ROOT}/repositories/{name}/_uploads")
+}
+
+pub fn upload_dir(name: &str, id: &str) -> String {
+    format!("{}/{id}", uploads_root(name))
+}
+
+pub fn upload_data(name: &str, id: &str) -> String {
+    format!("{}/{id}/data", uploads_root(name))
+}
+
+pub fn upload_started_at(name: &str, id: &str) -> String {
+    format!("{}/{id}/startedat", uploads_root(name))
+}

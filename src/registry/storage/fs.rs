@@ -1,0 +1,163 @@
+//! The filesystem driver: distribution's layout under a root directory.
+//!
+//! Small files are replaced by temp file + fsync + rename; directories are
+//! fsynced after renames, so a crash leaves the old or the new state.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::{FileInfo, FileWriter, StorageDriver, StorageError};
+
+/// Storage in a local directory.
+pub struct FsDriver {
+    root: PathBuf,
+}
+
+impl FsDriver {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        FsDriver { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn full(&self, path: &str) -> PathBuf {
+        self.root.join(path)
+    }
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+struct FsWriter {
+    file: File,
+    size: u64,
+    path: String,
+}
+
+impl Write for FsWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.size += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl FileWriter for FsWriter {
+    fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn commit(&mut self) -> Result<(), StorageError> {
+        self.file
+            .sync_data()
+            .map_err(|e| StorageError::from_io(&self.path, e))
+    }
+}
+
+impl StorageDriver for FsDriver {
+    fn get_content(&self, path: &str) -> Result<Vec<u8>, StorageError> {
+        fs::read(self.full(path)).map_err(|e| StorageError::from_io(path, e))
+    }
+
+    fn put_content(&self, path: &str, data: &[u8]) -> Result<(), StorageError> {
+        let full = self.full(path);
+        let dir = full.parent().unwrap_or(&self.root).to_path_buf();
+        let err = |e| StorageError::from_io(path, e);
+        fs::create_dir_all(&dir).map_err(err)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .tempfile_in(&dir)
+            .map_err(err)?;
+        tmp.write_all(data).map_err(err)?;
+        tmp.as_file().sync_data().map_err(err)?;
+        tmp.persist(&full).map_err(|e| err(e.error))?;
+        sync_dir(&dir);
+        Ok(())
+    }
+
+    fn reader(&self, path: &str, offset: u64) -> Result<Box<dyn Read + Send>, StorageError> {
+        let mut f = File::open(self.full(path)).map_err(|e| StorageError::from_io(path, e))?;
+        if offset > 0 {
+            f.seek(SeekFrom::Start(offset))
+                .map_err(|e| StorageError::from_io(path, e))?;
+        }
+        Ok(Box::new(f))
+    }
+
+    fn writer(&self, path: &str, append: bool) -> Result<Box<dyn FileWriter>, StorageError> {
+        let full = self.full(path);
+        let err = |e| StorageError::from_io(path, e);
+        if let Some(dir) = full.parent() {
+            fs::create_dir_all(dir).map_err(err)?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(append)
+            .write(true)
+            .truncate(!append)
+            .open(&full)
+            .map_err(err)?;
+        let size = file.metadata().map_err(err)?.len();
+        Ok(Box::new(FsWriter {
+            file,
+            size,
+            path: path.to_string(),
+        }))
+    }
+
+    fn stat(&self, path: &str) -> Result<FileInfo, StorageError> {
+        let m = fs::metadata(self.full(path)).map_err(|e| StorageError::from_io(path, e))?;
+        Ok(FileInfo {
+            size: m.len(),
+            modified: m.modified().unwrap_or(std::time::UNIX_EPOCH),
+            is_dir: m.is_dir(),
+        })
+    }
+
+    fn list(&self, path: &str) -> Result<Vec<String>, StorageError> {
+        let rd = fs::read_dir(self.full(path)).map_err(|e| StorageError::from_io(path, e))?;
+        let mut names = Vec::new();
+        for entry in rd {
+            let entry = entry.map_err(|e| StorageError::from_io(path, e))?;
+            if let Ok(name) = entry.file_name().into_string() {
+                if !name.starts_with(".tmp-") {
+                    names.push(name);
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    fn move_to(&self, src: &str, dst: &str) -> Result<(), StorageError> {
+        let (from, to) = (self.full(src), self.full(dst));
+        if let Some(dir) = to.parent() {
+            fs::create_dir_all(dir).map_err(|e| StorageError::from_io(dst, e))?;
+        }
+        fs::rename(&from, &to).map_err(|e| StorageError::from_io(src, e))?;
+        if let Some(dir) = to.parent() {
+            sync_dir(dir);
+        }
+        Ok(())
+    }
+
+    fn delete(&self, path: &str) -> Result<(), StorageError> {
+        let full = self.full(path);
+        let meta = fs::symlink_metadata(&full).map_err(|e| StorageError::from_io(path, e))?;
+        let res = if meta.is_dir() {
+            fs::remove_dir_all(&full)
+        } else {
+            fs::remove_file(&full)
+        };
+        res.map_err(|e| StorageError::from_io(path, e))
+    }
+}

@@ -1,0 +1,79 @@
+//! The storage driver: a dozen dumb verbs, as distribution's drivers have.
+//! The registry logic (links, uploads, manifests) lives above it in `store`,
+//! so a new backend only implements these.
+//!
+//! The verbs are blocking; the store runs them on tokio's blocking pool.
+
+pub mod fs;
+
+use std::io::{Read, Write};
+use std::time::SystemTime;
+
+/// What a path is.
+#[derive(Debug, Clone, Copy)]
+pub struct FileInfo {
+    pub size: u64,
+    pub modified: SystemTime,
+    pub is_dir: bool,
+}
+
+/// Storage failures. `NotFound` is expected and mapped to 404s above.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("storage is full writing {0}")]
+    Full(String),
+    #[error("storage error at {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl StorageError {
+    pub(crate) fn from_io(path: &str, source: std::io::Error) -> Self {
+        match source.kind() {
+            std::io::ErrorKind::NotFound => StorageError::NotFound(path.to_string()),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                StorageError::Full(path.to_string())
+            }
+            _ => StorageError::Io {
+                path: path.to_string(),
+                source,
+            },
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, StorageError::NotFound(_))
+    }
+}
+
+/// An open file being appended to.
+pub trait FileWriter: Write + Send {
+    /// Bytes in the file so far.
+    fn size(&self) -> u64;
+    /// Makes everything written durable.
+    fn commit(&mut self) -> Result<(), StorageError>;
+}
+
+/// A storage backend. Paths are `/`-separated and relative to its root.
+pub trait StorageDriver: Send + Sync + 'static {
+    /// Whole small file (links, manifests).
+    fn get_content(&self, path: &str) -> Result<Vec<u8>, StorageError>;
+    /// Replaces a small file atomically and durably.
+    fn put_content(&self, path: &str, data: &[u8]) -> Result<(), StorageError>;
+    /// Reads from `offset`.
+    fn reader(&self, path: &str, offset: u64) -> Result<Box<dyn Read + Send>, StorageError>;
+    /// Opens for writing; `append` continues an existing file.
+    fn writer(&self, path: &str, append: bool) -> Result<Box<dyn FileWriter>, StorageError>;
+    fn stat(&self, path: &str) -> Result<FileInfo, StorageError>;
+    /// Names of the direct children of a directory.
+    fn list(&self, path: &str) -> Result<Vec<String>, StorageError>;
+    /// Atomically moves `src` to `dst`, replacing it, creating parents.
+    fn move_to(&self, src: &str, dst: &str) -> Result<(), StorageError>;
+    /// Removes a file or a whole directory tree.
+    fn delete(&self, path: &str) -> Result<(), StorageError>;
+}

@@ -1,0 +1,491 @@
+//! Registry logic over a storage driver: blob links, resumable uploads,
+//! manifests and tags, in distribution's layout.
+//!
+//! Driver calls are blocking and run on tokio's blocking pool. Uploads stream
+//! to disk through one blocking task per request that writes and hashes as
+//! bytes arrive, so a blob is never held in memory and its SHA-256 is ready
+//! when the client closes the upload.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use sha2::{Digest as _, Sha256, Sha512};
+use tokio::sync::mpsc;
+
+use super::digest::{Algorithm, Digest};
+use super::paths;
+use super::storage::{StorageDriver, StorageError};
+
+/// Chunk size for reading blobs and re-hashing uploads.
+pub const READ_CHUNK: usize = 256 * 1024;
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
+) -> Result<T, StorageError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(StorageError::Io {
+            path: String::new(),
+            source: std::io::Error::other(e.to_string()),
+        })
+    })
+}
+
+/// Turns `NotFound` into `None`.
+fn optional<T>(r: Result<T, StorageError>) -> Result<Option<T>, StorageError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Why closing an upload failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    #[error("upload unknown")]
+    UnknownUpload,
+    #[error("digest mismatch: content is {actual}")]
+    DigestMismatch { actual: Digest },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// The registry's view of storage.
+pub struct Store {
+    driver: Arc<dyn StorageDriver>,
+    /// SHA-256 state of uploads in progress: path -> (bytes hashed, state).
+    hashes: Mutex<HashMap<String, (u64, Sha256)>>,
+    /// Serialises requests on one upload within this process.
+    upload_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl Store {
+    pub fn new(driver: Arc<dyn StorageDriver>) -> Self {
+        Store {
+            driver,
+            hashes: Mutex::new(HashMap::new()),
+            upload_locks: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn driver(&self) -> &Arc<dyn StorageDriver> {
+        &self.driver
+    }
+
+    async fn get(&self, path: String) -> Result<Option<Vec<u8>>, StorageError> {
+        let d = self.driver.clone();
+        optional(blocking(move || d.get_content(&path)).await)
+    }
+
+    async fn put(&self, path: String, data: Vec<u8>) -> Result<(), StorageError> {
+        let d = self.driver.clone();
+        blocking(move || d.put_content(&path, &data)).await
+    }
+
+    async fn size_of(&self, path: String) -> Result<Option<u64>, StorageError> {
+        let d = self.driver.clone();
+        optional(blocking(move || d.stat(&path)).await).map(|o| o.map(|i| i.size))
+    }
+
+    async fn delete(&self, path: String) -> Result<bool, StorageError> {
+        let d = self.driver.clone();
+        optional(blocking(move || d.delete(&path)).await).map(|o| o.is_some())
+    }
+
+    async fn list(&self, path: String) -> Result<Option<Vec<String>>, StorageError> {
+        let d = self.driver.clone();
+        optional(blocking(move || d.list(&path)).await)
+    }
+
+    async fn read_link(&self, path: String) -> Result<Option<Digest>, StorageError> {
+        Ok(self.get(path.clone()).await?.and_then(|bytes| {
+            let text = String::from_utf8_lossy(&bytes);
+            let parsed = text.trim().parse().ok();
+            if parsed.is_none() {
+                tracing::warn!(%path, "ignoring a link file that holds no digest");
+            }
+            parsed
+        }))
+    }
+
+    async fn write_link(&self, path: String, d: &Digest) -> Result<(), StorageError> {
+        self.put(path, d.to_string().into_bytes()).await
+    }
+
+    /// Does the repository exist at all?
+    pub async fn repo_exists(&self, name: &str) -> Result<bool, StorageError> {
+        Ok(self.size_of(paths::repository(name)).await?.is_some())
+    }
+
+    /// Size of a blob anywhere in the registry.
+    pub async fn blob_size(&self, d: &Digest) -> Result<Option<u64>, StorageError> {
+        self.size_of(paths::blob_data(d)).await
+    }
+
+    /// Size of a blob the repository links to (and that still exists).
+    pub async fn repo_blob_size(
+        &self,
+        name: &str,
+        d: &Digest,
+    ) -> Result<Option<u64>, StorageError> {
+        if self.read_link(paths::layer_link(name, d)).await?.as_ref() != Some(d) {
+            return Ok(None);
+        }
+        self.blob_size(d).await
+    }
+
+    pub async fn link_blob(&self, name: &str, d: &Digest) -> Result<(), StorageError> {
+        self.write_link(paths::layer_link(name, d), d).await
+    }
+
+    /// Removes a repository's link to a blob (the content stays for GC).
+    pub async fn unlink_blob(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+        let link = paths::layer_link(name, d);
+        let dir = link.trim_end_matches("/link").to_string();
+        self.delete(dir).await
+    }
+
+    /// Opens a blob for reading from `offset`.
+    pub async fn open_blob(
+        &self,
+        d: &Digest,
+        offset: u64,
+    ) -> Result<Box<dyn Read + Send>, StorageError> {
+        let (drv, path) = (self.driver.clone(), paths::blob_data(d));
+        blocking(move || drv.reader(&path, offset)).await
+    }
+
+    // ---- uploads ----
+
+    /// Starts an upload and returns its id.
+    pub async fn start_upload(&self, name: &str) -> Result<String, StorageError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        self.put(paths::upload_started_at(name, &id), now.into_bytes())
+            .await?;
+        self.put(paths::upload_data(name, &id), Vec::new()).await?;
+        Ok(id)
+    }
+
+    /// Bytes received so far, or `None` for an unknown upload.
+    pub async fn upload_size(&self, name: &str, id: &str) -> Result<Option<u64>, StorageError> {
+        self.size_of(paths::upload_data(name, id)).await
+    }
+
+    /// A lock held while a request works on one upload.
+    pub async fn lock_upload(&self, name: &str, id: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let key = paths::upload_dir(name, id);
+        let lock = self
+            .upload_locks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(key)
+            .or_default()
+            .clone();
+        lock.lock_owned().await
+    }
+
+    fn forget_upload(&self, name: &str, id: &str) {
+        let key = paths::upload_dir(name, id);
+        self.hashes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&paths::upload_data(name, id));
+        self.upload_locks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&key);
+    }
+
+    /// Opens an upload for appending; feed it with [`UploadWriter::write`].
+    pub fn append(self: &Arc<Self>, name: &str, id: &str) -> UploadWriter {
+        let path = paths::upload_data(name, id);
+        let cached = self
+            .hashes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&path);
+        let (tx, mut rx) = mpsc::channel::<Bytes>(32);
+        let drv = self.driver.clone();
+        let task_path = path.clone();
+        let task = tokio::task::spawn_blocking(move || -> Result<(u64, Sha256), StorageError> {
+            let mut w = drv.writer(&task_path, true)?;
+            let size = w.size();
+            let mut hasher = match cached {
+                Some((offset, h)) if offset == size => h,
+                _ => rehash_sha256(drv.as_ref(), &task_path)?,
+            };
+            while let Some(chunk) = rx.blocking_recv() {
+                w.write_all(&chunk)
+                    .map_err(|e| StorageError::from_io(&task_path, e))?;
+                hasher.update(&chunk);
+            }
+            w.commit()?;
+            Ok((w.size(), hasher))
+        });
+        UploadWriter {
+            tx: Some(tx),
+            task: Some(task),
+            store: self.clone(),
+            path,
+        }
+    }
+
+    /// Verifies and publishes an upload as a blob linked into `name`.
+    pub async fn commit_upload(
+        &self,
+        name: &str,
+        id: &str,
+        expected: &Digest,
+    ) -> Result<u64, CommitError> {
+        let data = paths::upload_data(name, id);
+        let size = self
+            .size_of(data.clone())
+            .await?
+            .ok_or(CommitError::UnknownUpload)?;
+        let cached = self
+            .hashes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&data);
+        let actual = match (expected.algorithm(), cached) {
+            (Algorithm::Sha256, Some((offset, h))) if offset == size => Digest::from_sha256(h),
+            (alg, _) => {
+                let (drv, p) = (self.driver.clone(), data.clone());
+                blocking(move || rehash(drv.as_ref(), &p, alg)).await?
+            }
+        };
+        if &actual != expected {
+            self.cancel_upload(name, id).await?;
+            return Err(CommitError::DigestMismatch { actual });
+        }
+        let target = paths::blob_data(expected);
+        let (drv, src, dst) = (self.driver.clone(), data, target);
+        blocking(move || match drv.stat(&dst) {
+            // Content-addressed: an existing blob with this digest is the same bytes.
+            Ok(info) if info.size == size => Ok(()),
+            _ => drv.move_to(&src, &dst),
+        })
+        .await?;
+        self.link_blob(name, expected).await?;
+        self.cancel_upload(name, id).await?;
+        Ok(size)
+    }
+
+    /// Deletes an upload; `false` if it did not exist.
+    pub async fn cancel_upload(&self, name: &str, id: &str) -> Result<bool, StorageError> {
+        let existed = self.delete(paths::upload_dir(name, id)).await?;
+        self.forget_upload(name, id);
+        Ok(existed)
+    }
+
+    // ---- manifests and tags ----
+
+    /// Stores manifest bytes exactly as received, links the revision and,
+    /// when given, points the tag at it.
+    pub async fn put_manifest(
+        &self,
+        name: &str,
+        d: &Digest,
+        bytes: Vec<u8>,
+        tag: Option<&str>,
+    ) -> Result<(), StorageError> {
+        if self.blob_size(d).await? != Some(bytes.len() as u64) {
+            self.put(paths::blob_data(d), bytes).await?;
+        }
+        self.write_link(paths::revision_link(name, d), d).await?;
+        if let Some(tag) = tag {
+            self.write_link(paths::tag_index_link(name, tag, d), d)
+                .await?;
+            self.write_link(paths::tag_current_link(name, tag), d)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn resolve_tag(&self, name: &str, tag: &str) -> Result<Option<Digest>, StorageError> {
+        self.read_link(paths::tag_current_link(name, tag)).await
+    }
+
+    /// Is this manifest a revision of the repository?
+    pub async fn has_revision(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+        Ok(self
+            .read_link(paths::revision_link(name, d))
+            .await?
+            .as_ref()
+            == Some(d))
+    }
+
+    /// The manifest bytes, if the repository has that revision.
+    pub async fn get_manifest(
+        &self,
+        name: &str,
+        d: &Digest,
+    ) -> Result<Option<Vec<u8>>, StorageError> {
+        if !self.has_revision(name, d).await? {
+            return Ok(None);
+        }
+        self.get(paths::blob_data(d)).await
+    }
+
+    /// Deletes a revision and every tag pointing at it.
+    pub async fn delete_manifest(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+        if !self.has_revision(name, d).await? {
+            return Ok(false);
+        }
+        for tag in self.list_tags(name).await?.unwrap_or_default() {
+            if self.resolve_tag(name, &tag).await?.as_ref() == Some(d) {
+                self.delete(paths::tag_dir(name, &tag)).await?;
+            }
+        }
+        self.delete(paths::revision_dir(name, d)).await
+    }
+
+    pub async fn delete_tag(&self, name: &str, tag: &str) -> Result<bool, StorageError> {
+        if self.resolve_tag(name, tag).await?.is_none() {
+            return Ok(false);
+        }
+        self.delete(paths::tag_dir(name, tag)).await
+    }
+
+    /// Tags of a repository, sorted; `None` if the repository does not exist.
+    pub async fn list_tags(&self, name: &str) -> Result<Option<Vec<String>>, StorageError> {
+        if !self.repo_exists(name).await? {
+            return Ok(None);
+        }
+        let mut tags = self.list(paths::tags_root(name)).await?.unwrap_or_default();
+        tags.sort();
+        Ok(Some(tags))
+    }
+
+    /// Every manifest revision of a repository.
+    pub async fn revisions(&self, name: &str) -> Result<Vec<Digest>, StorageError> {
+        let mut out = Vec::new();
+        for alg in ["sha256", "sha512"] {
+            let dir = format!("{}/{alg}", paths::revisions_root(name));
+            for hex in self.list(dir).await?.unwrap_or_default() {
+                if let Ok(d) = format!("{alg}:{hex}").parse() {
+                    out.push(d);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every repository (a directory holding `_manifests`), sorted.
+    pub async fn list_repositories(&self) -> Result<Vec<String>, StorageError> {
+        let drv = self.driver.clone();
+        blocking(move || {
+            let mut repos = Vec::new();
+            let mut stack = vec![String::new()];
+            let root = paths::repositories();
+            while let Some(rel) = stack.pop() {
+                let dir = if rel.is_empty() {
+                    root.clone()
+                } else {
+                    format!("{root}/{rel}")
+                };
+                let children = match drv.list(&dir) {
+                    Ok(c) => c,
+                    Err(e) if e.is_not_found() => continue,
+                    Err(e) => return Err(e),
+                };
+                for child in children {
+                    if child == "_manifests" {
+                        repos.push(rel.clone());
+                    } else if !child.starts_with('_') {
+                        let path = if rel.is_empty() {
+                            child
+                        } else {
+                            format!("{rel}/{child}")
+                        };
+                        if drv
+                            .stat(&format!("{root}/{path}"))
+                            .map(|i| i.is_dir)
+                            .unwrap_or(false)
+                        {
+                            stack.push(path);
+                        }
+                    }
+                }
+            }
+            repos.sort();
+            Ok(repos)
+        })
+        .await
+    }
+}
+
+fn rehash_sha256(drv: &dyn StorageDriver, path: &str) -> Result<Sha256, StorageError> {
+    let mut h = Sha256::new();
+    feed(drv, path, |c| h.update(c))?;
+    Ok(h)
+}
+
+fn rehash(drv: &dyn StorageDriver, path: &str, alg: Algorithm) -> Result<Digest, StorageError> {
+    match alg {
+        Algorithm::Sha256 => Ok(Digest::from_sha256(rehash_sha256(drv, path)?)),
+        Algorithm::Sha512 => {
+            let mut h = Sha512::new();
+            feed(drv, path, |c| h.update(c))?;
+            Ok(format!("sha512:{}", hex::encode(h.finalize()))
+                .parse()
+                .expect("sha512 hex is a valid digest"))
+        }
+    }
+}
+
+fn feed(drv: &dyn StorageDriver, path: &str, mut f: impl FnMut(&[u8])) -> Result<(), StorageError> {
+    let mut r = drv.reader(path, 0)?;
+    let mut buf = vec![0u8; READ_CHUNK];
+    loop {
+        let n = r
+            .read(&mut buf)
+            .map_err(|e| StorageError::from_io(path, e))?;
+        if n == 0 {
+            return Ok(());
+        }
+        f(&buf[..n]);
+    }
+}
+
+/// Streams bytes into an upload; dropped without [`finish`](Self::finish) it
+/// still flushes what it got, so the upload's offset stays truthful.
+pub struct UploadWriter {
+    tx: Option<mpsc::Sender<Bytes>>,
+    task: Option<tokio::task::JoinHandle<Result<(u64, Sha256), StorageError>>>,
+    store: Arc<Store>,
+    path: String,
+}
+
+impl UploadWriter {
+    /// Queues a chunk; fails if the writer stopped (e.g. disk full).
+    pub async fn write(&mut self, chunk: Bytes) -> bool {
+        match &self.tx {
+            Some(tx) => tx.send(chunk).await.is_ok(),
+            None => false,
+        }
+    }
+
+    /// Waits until everything is on disk; returns the upload's size.
+    pub async fn finish(mut self) -> Result<u64, StorageError> {
+        self.tx.take();
+        let task = self.task.take().expect("finish once");
+        let (size, hasher) = task.await.unwrap_or_else(|e| {
+            Err(StorageError::Io {
+                path: self.path.clone(),
+                source: std::io::Error::other(e.to_string()),
+            })
+        })?;
+        self.store
+            .hashes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(self.path.clone(), (size, hasher));
+        Ok(size)
+    }
+}
