@@ -31,6 +31,9 @@ _regctl() {
             regctl,man)
                 cmd="regctl__subcmd__man"
                 ;;
+            regctl,serve)
+                cmd="regctl__subcmd__serve"
+                ;;
             regctl__subcmd__cert,help)
                 cmd="regctl__subcmd__cert__subcmd__help"
                 ;;
@@ -69,6 +72,9 @@ _regctl() {
                 ;;
             regctl__subcmd__help,man)
                 cmd="regctl__subcmd__help__subcmd__man"
+                ;;
+            regctl__subcmd__help,serve)
+                cmd="regctl__subcmd__help__subcmd__serve"
                 ;;
             regctl__subcmd__help__subcmd__cert,inspect)
                 cmd="regctl__subcmd__help__subcmd__cert__subcmd__inspect"
@@ -128,7 +134,7 @@ _regctl() {
 
     case "${cmd}" in
         regctl)
-            opts="-h -V --dir --help --version cert htpasswd completions man help"
+            opts="-h -V --dir --help --version cert htpasswd serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -366,7 +372,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help)
-            opts="cert htpasswd completions man help"
+            opts="cert htpasswd serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -534,6 +540,20 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -740,6 +760,28 @@ _regctl() {
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__serve)
+            opts="-h -V --config --check-config --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -25,6 +25,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --version 'Print version'
             cand cert 'Issue, inspect and renew TLS certificates'
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
+            cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
             cand completions 'Print a shell completion script (or write all of them to a directory)'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -155,6 +156,15 @@ set edit:completion:arg-completer[regctl] = {|@words|
         }
         &'regctl;htpasswd;help;help'= {
         }
+        &'regctl;serve'= {
+            cand --config 'Configuration file (same as the positional argument)'
+            cand --dir 'The registry directory every command reads and writes'
+            cand --check-config 'Validate the configuration, print it with secrets masked, and exit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'regctl;completions'= {
             cand --out-dir 'Write scripts for every shell into this directory instead'
             cand --dir 'The registry directory every command reads and writes'
@@ -173,6 +183,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
         &'regctl;help'= {
             cand cert 'Issue, inspect and renew TLS certificates'
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
+            cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
             cand completions 'Print a shell completion script (or write all of them to a directory)'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -201,6 +212,8 @@ set edit:completion:arg-completer[regctl] = {|@words|
         &'regctl;help;htpasswd;verify'= {
         }
         &'regctl;help;htpasswd;list'= {
+        }
+        &'regctl;help;serve'= {
         }
         &'regctl;help;completions'= {
         }

@@ -28,6 +28,8 @@ pub enum Command {
     /// Manage the registry's bcrypt htpasswd file.
     #[command(subcommand)]
     Htpasswd(HtpasswdCommand),
+    /// Run the bundled OCI registry (reads distribution's config.yml).
+    Serve(ServeArgs),
     /// Print a shell completion script (or write all of them to a directory).
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout.
@@ -225,4 +227,18 @@ pub struct CompletionsArgs {
     /// Write scripts for every shell into this directory instead.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Configuration file, as `registry serve PATH` takes it
+    /// [default: $REGISTRY_CONFIGURATION_PATH, else DIR/config.yml].
+    #[arg(value_name = "CONFIG")]
+    pub config_file: Option<PathBuf>,
+    /// Configuration file (same as the positional argument).
+    #[arg(long, value_name = "FILE", conflicts_with = "config_file")]
+    pub config: Option<PathBuf>,
+    /// Validate the configuration, print it with secrets masked, and exit.
+    #[arg(long)]
+    pub check_config: bool,
 }

@@ -52,4 +52,14 @@ impl RegistryDir {
     pub fn htpasswd(&self) -> PathBuf {
         self.root.join("auth").join("htpasswd")
     }
+
+    /// The registry's `config.yml` (distribution's format).
+    pub fn config(&self) -> PathBuf {
+        self.root.join("config.yml")
+    }
+
+    /// Registry data (distribution's layout under `docker/registry/v2`).
+    pub fn data(&self) -> PathBuf {
+        self.root.join("data")
+    }
 }

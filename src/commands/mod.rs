@@ -4,6 +4,7 @@
 mod cert;
 mod completions;
 mod htpasswd;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -16,6 +17,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cert(CertCommand::Inspect(args)) => cert::inspect(&args),
         Command::Cert(CertCommand::Renew(args)) => cert::renew(&cli.dir, &args),
         Command::Htpasswd(cmd) => htpasswd::run(cmd),
+        Command::Serve(args) => serve::run(&cli.dir, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man => completions::man(),
     }

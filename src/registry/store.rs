@@ -378,6 +378,61 @@ impl Store {
 
     /// Every repository (a directory holding `_manifests`), sorted.
     pub async fn list_repositories(&self) -> Result<Vec<String>, StorageError> {
+        self.list_repositories_with("_manifests").await
+    }
+
+    /// Upload ids of a repository with their start times.
+    pub async fn uploads(
+        &self,
+        name: &str,
+    ) -> Result<Vec<(String, std::time::SystemTime)>, StorageError> {
+        let mut out = Vec::new();
+        for id in self
+            .list(paths::uploads_root(name))
+            .await?
+            .unwrap_or_default()
+        {
+            let started = self
+                .get(paths::upload_started_at(name, &id))
+                .await?
+                .and_then(|b| {
+                    let text = String::from_utf8_lossy(&b).trim().to_string();
+                    time::OffsetDateTime::parse(
+                        &text,
+                        &time::format_description::well_known::Rfc3339,
+                    )
+                    .ok()
+                })
+                .map(std::time::SystemTime::from);
+            let started = match started {
+                Some(t) => t,
+                None => {
+                    let (drv, p) = (self.driver.clone(), paths::upload_dir(name, &id));
+                    match optional(blocking(move || drv.stat(&p)).await)? {
+                        Some(info) => info.modified,
+                        None => continue,
+                    }
+                }
+            };
+            out.push((id, started));
+        }
+        Ok(out)
+    }
+
+    /// Can storage be reached? (distribution stats the root.)
+    pub async fn check_health(&self) -> Result<(), StorageError> {
+        let drv = self.driver.clone();
+        match blocking(move || drv.stat("")).await {
+            Err(e) if !e.is_not_found() => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Every repository holding `marker` (`_manifests`, `_uploads`, ...), sorted.
+    pub async fn list_repositories_with(
+        &self,
+        marker: &'static str,
+    ) -> Result<Vec<String>, StorageError> {
         let drv = self.driver.clone();
         blocking(move || {
             let mut repos = Vec::new();
@@ -395,7 +450,7 @@ impl Store {
                     Err(e) => return Err(e),
                 };
                 for child in children {
-                    if child == "_manifests" {
+                    if child == marker {
                         repos.push(rel.clone());
                     } else if !child.starts_with('_') {
                         let path = if rel.is_empty() {

@@ -328,13 +328,13 @@ fn parse_storage(mut s: Section<'_>) -> Result<StorageConfig, ConfigError> {
 fn parse_http(mut s: Section<'_>) -> Result<HttpConfig, ConfigError> {
     let addr = s.string("addr")?.unwrap_or_else(|| ":5000".into());
     let host = s.string("host")?.filter(|h| !h.is_empty());
-    if let Some(h) = &host {
-        if !(h.starts_with("http://") || h.starts_with("https://")) {
-            return Err(ConfigError::Invalid {
-                key: "http.host".into(),
-                message: format!("`{h}` must be a URL such as https://registry.example.lan:5000"),
-            });
-        }
+    if let Some(h) = &host
+        && !(h.starts_with("http://") || h.starts_with("https://"))
+    {
+        return Err(ConfigError::Invalid {
+            key: "http.host".into(),
+            message: format!("`{h}` must be a URL such as https://registry.example.lan:5000"),
+        });
     }
     let secret = s.string("secret")?.filter(|v| !v.is_empty());
     let relativeurls = s.bool("relativeurls", false)?;

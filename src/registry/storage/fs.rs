@@ -129,10 +129,10 @@ impl StorageDriver for FsDriver {
         let mut names = Vec::new();
         for entry in rd {
             let entry = entry.map_err(|e| StorageError::from_io(path, e))?;
-            if let Ok(name) = entry.file_name().into_string() {
-                if !name.starts_with(".tmp-") {
-                    names.push(name);
-                }
+            if let Ok(name) = entry.file_name().into_string()
+                && !name.starts_with(".tmp-")
+            {
+                names.push(name);
             }
         }
         Ok(names)

@@ -1,0 +1,208 @@
+//! `GET|HEAD|PUT|DELETE /v2/<name>/manifests/<reference>`.
+
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::{Method, Response, StatusCode};
+
+use super::blobs::parse_digest;
+use super::body::{self, Body};
+use super::{App, Ctx, Result, respond};
+use crate::registry::digest::Digest;
+use crate::registry::errors::{ApiError, Code};
+use crate::registry::manifest::{self, MAX_MANIFEST_BYTES};
+use crate::registry::names;
+
+/// A tag or a digest.
+enum Reference {
+    Tag(String),
+    Digest(Digest),
+}
+
+fn parse_reference(r: &str) -> Result<Reference> {
+    if r.contains(':') {
+        return Ok(Reference::Digest(parse_digest(r)?));
+    }
+    if names::valid_tag(r) {
+        Ok(Reference::Tag(r.to_string()))
+    } else {
+        Err(ApiError::bad_request(
+            Code::ManifestInvalid,
+            format!("invalid tag `{}`", r.chars().take(200).collect::<String>()),
+        ))
+    }
+}
+
+fn unknown(name: &str, reference: &str) -> ApiError {
+    ApiError::not_found(
+        Code::ManifestUnknown,
+        format!("manifest {reference} is not in {name}"),
+    )
+}
+
+/// The media type to serve: the `mediaType` field, or what the shape says.
+fn media_type_of(bytes: &[u8]) -> String {
+    let doc: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
+    match doc.get("mediaType").and_then(|v| v.as_str()) {
+        Some(t) => t.to_string(),
+        None if doc.get("manifests").is_some() => manifest::OCI_INDEX.to_string(),
+        None => manifest::OCI_MANIFEST.to_string(),
+    }
+}
+
+pub(super) async fn get(
+    app: &App,
+    ctx: &Ctx,
+    name: &str,
+    reference: &str,
+) -> Result<Response<Body>> {
+    let digest = match parse_reference(reference) {
+        Ok(Reference::Digest(d)) => d,
+        Ok(Reference::Tag(tag)) => app
+            .store
+            .resolve_tag(name, &tag)
+            .await?
+            .ok_or_else(|| unknown(name, reference))?,
+        // An invalid tag cannot exist: the answer to a GET is "unknown".
+        Err(e) if e.code == Code::ManifestInvalid => return Err(unknown(name, reference)),
+        Err(e) => return Err(e),
+    };
+    let bytes = app
+        .store
+        .get_manifest(name, &digest)
+        .await?
+        .ok_or_else(|| unknown(name, reference))?;
+    let headers = [
+        ("content-type", media_type_of(&bytes)),
+        ("content-length", bytes.len().to_string()),
+        ("docker-content-digest", digest.to_string()),
+        ("etag", format!("\"{digest}\"")),
+    ];
+    let body = if ctx.method == Method::HEAD {
+        body::empty()
+    } else {
+        body::full(bytes)
+    };
+    Ok(respond(StatusCode::OK, &headers, body))
+}
+
+/// Reads a request body up to the manifest limit.
+async fn read_limited(ctx: &Ctx, mut incoming: Incoming) -> Result<Vec<u8>> {
+    let too_big = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Code::SizeInvalid,
+            format!("manifests are limited to {MAX_MANIFEST_BYTES} bytes"),
+        )
+    };
+    let declared = ctx
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_MANIFEST_BYTES as u64) {
+        return Err(too_big());
+    }
+    let mut buf =
+        Vec::with_capacity(declared.unwrap_or(4096).min(MAX_MANIFEST_BYTES as u64) as usize);
+    while let Some(frame) = incoming.frame().await {
+        let frame = frame.map_err(|e| {
+            ApiError::bad_request(Code::ManifestInvalid, format!("request body: {e}"))
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if buf.len() + data.len() > MAX_MANIFEST_BYTES {
+                return Err(too_big());
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf)
+}
+
+pub(super) async fn put(
+    app: &App,
+    ctx: &Ctx,
+    name: &str,
+    reference: &str,
+    incoming: Incoming,
+) -> Result<Response<Body>> {
+    app.check_writable()?;
+    let reference = parse_reference(reference)?;
+    let bytes = read_limited(ctx, incoming).await?;
+    let content_type = ctx.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let parsed = manifest::parse(content_type, &bytes)
+        .map_err(|e| ApiError::bad_request(Code::ManifestInvalid, e.0))?;
+    let (digest, tag) = match reference {
+        Reference::Digest(d) => {
+            let actual = d.algorithm().digest(&bytes);
+            if actual != d {
+                return Err(ApiError::bad_request(
+                    Code::DigestInvalid,
+                    format!("the manifest's digest is {actual}, not {d}"),
+                ));
+            }
+            (d, None)
+        }
+        Reference::Tag(t) => (Digest::sha256_of(&bytes), Some(t)),
+    };
+    for blob in &parsed.blobs {
+        if app.store.repo_blob_size(name, blob).await?.is_none() {
+            return Err(ApiError::bad_request(
+                Code::ManifestBlobUnknown,
+                format!("blob {blob} is not in {name}; push it before the manifest"),
+            )
+            .with_detail(serde_json::json!({ "digest": blob.to_string() })));
+        }
+    }
+    for child in &parsed.children {
+        if !app.store.has_revision(name, child).await? {
+            return Err(ApiError::bad_request(
+                Code::ManifestBlobUnknown,
+                format!("manifest {child} is not in {name}; push it before the index"),
+            )
+            .with_detail(serde_json::json!({ "digest": child.to_string() })));
+        }
+    }
+    app.store
+        .put_manifest(name, &digest, bytes, tag.as_deref())
+        .await?;
+    let mut headers = vec![
+        (
+            "location",
+            app.location(&format!("/v2/{name}/manifests/{digest}")),
+        ),
+        ("docker-content-digest", digest.to_string()),
+        ("content-length", "0".to_string()),
+    ];
+    if let Some(subject) = &parsed.subject {
+        headers.push(("oci-subject", subject.to_string()));
+    }
+    Ok(respond(StatusCode::CREATED, &headers, body::empty()))
+}
+
+pub(super) async fn delete(app: &App, name: &str, reference: &str) -> Result<Response<Body>> {
+    app.check_deletable()?;
+    let reference = parse_reference(reference)?;
+    if !app.store.repo_exists(name).await? {
+        return Err(ApiError::not_found(
+            Code::NameUnknown,
+            format!("repository {name} is unknown"),
+        ));
+    }
+    let found = match &reference {
+        Reference::Digest(d) => app.store.delete_manifest(name, d).await?,
+        Reference::Tag(t) => app.store.delete_tag(name, t).await?,
+    };
+    if !found {
+        let text = match reference {
+            Reference::Digest(d) => d.to_string(),
+            Reference::Tag(t) => t,
+        };
+        return Err(unknown(name, &text));
+    }
+    Ok(respond(
+        StatusCode::ACCEPTED,
+        &[("content-length", "0".into())],
+        body::empty(),
+    ))
+}

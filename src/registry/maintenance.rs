@@ -1,0 +1,84 @@
+//! Background upkeep: purging abandoned uploads and watching storage health.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
+
+use super::config::{HealthConfig, UploadPurging};
+use super::paths;
+use super::store::Store;
+
+/// Removes uploads older than `age`; returns how many were (or would be) removed.
+pub async fn purge_uploads(store: &Store, age: Duration, dryrun: bool) -> usize {
+    let repos = match store.list_repositories_with("_uploads").await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "upload purging cannot list repositories");
+            return 0;
+        }
+    };
+    let mut removed = 0;
+    for repo in repos {
+        for (id, started) in store.uploads(&repo).await.unwrap_or_default() {
+            let old = SystemTime::now()
+                .duration_since(started)
+                .is_ok_and(|elapsed| elapsed > age);
+            if !old {
+                continue;
+            }
+            removed += 1;
+            if dryrun {
+                tracing::info!(repository = %repo, upload = %id, "would purge abandoned upload (dry run)");
+            } else if let Err(e) = store.cancel_upload(&repo, &id).await {
+                tracing::warn!(error = %e, path = %paths::upload_dir(&repo, &id), "cannot purge upload");
+            } else {
+                tracing::info!(repository = %repo, upload = %id, "purged abandoned upload");
+            }
+        }
+    }
+    removed
+}
+
+/// Runs upload purging on its interval, starting shortly after start-up.
+pub fn spawn_purging(store: Arc<Store>, cfg: UploadPurging) {
+    if !cfg.enabled {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut delay = cfg.interval.min(Duration::from_secs(10));
+        loop {
+            tokio::time::sleep(delay).await;
+            purge_uploads(&store, cfg.age, cfg.dryrun).await;
+            delay = cfg.interval.max(Duration::from_secs(1));
+        }
+    });
+}
+
+/// Checks storage on an interval; after `threshold` failures in a row the
+/// registry answers 503 until a check passes.
+pub fn spawn_health(store: Arc<Store>, cfg: HealthConfig, healthy: Arc<AtomicBool>) {
+    if !cfg.enabled {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut failures = 0;
+        loop {
+            match store.check_health().await {
+                Ok(()) => {
+                    if !healthy.swap(true, Ordering::Relaxed) {
+                        tracing::info!("storage is healthy again");
+                    }
+                    failures = 0;
+                }
+                Err(e) => {
+                    failures += 1;
+                    tracing::error!(error = %e, failures, "storage health check failed");
+                    if failures >= cfg.threshold {
+                        healthy.store(false, Ordering::Relaxed);
+                    }
+                }
+            }
+            tokio::time::sleep(cfg.interval.max(Duration::from_millis(100))).await;
+        }
+    });
+}

@@ -1,0 +1,207 @@
+//! Manifest validation: which blobs and child manifests a manifest refers
+//! to, its media type, subject and artifact type.
+
+use serde_json::Value;
+
+use super::digest::Digest;
+
+pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+pub const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
+pub const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
+const DOCKER_SCHEMA1: [&str; 2] = [
+    "application/vnd.docker.distribution.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v1+prettyjws",
+];
+
+/// Largest manifest accepted (the spec's floor for what registries accept).
+pub const MAX_MANIFEST_BYTES: usize = 4 * 1024 * 1024;
+
+/// What a valid manifest says.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub media_type: String,
+    /// Config and layers that must exist in the repository.
+    pub blobs: Vec<Digest>,
+    /// Child manifests (of an index) that must exist in the repository.
+    pub children: Vec<Digest>,
+    pub subject: Option<Digest>,
+    /// `artifactType`, or the config's media type for image manifests.
+    pub artifact_type: Option<String>,
+    pub annotations: Option<Value>,
+}
+
+impl Manifest {
+    pub fn is_index(&self) -> bool {
+        self.media_type == OCI_INDEX || self.media_type == DOCKER_LIST
+    }
+}
+
+/// Why a manifest was refused; becomes `MANIFEST_INVALID`.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+fn bad(msg: impl Into<String>) -> Invalid {
+    Invalid(msg.into())
+}
+
+fn descriptor_digest(d: &Value, what: &str) -> Result<Digest, Invalid> {
+    let text = d
+        .get("digest")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad(format!("{what} has no digest")))?;
+    if d.get("size").and_then(Value::as_i64).is_none_or(|s| s < 0) {
+        return Err(bad(format!("{what} has no valid size")));
+    }
+    text.parse()
+        .map_err(|_| bad(format!("{what} has an invalid digest `{text}`")))
+}
+
+/// Parses and checks a manifest; `content_type` is the request header.
+pub fn parse(content_type: Option<&str>, bytes: &[u8]) -> Result<Manifest, Invalid> {
+    let doc: Value =
+        serde_json::from_slice(bytes).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+    let header_type = content_type
+        .map(|c| c.split(';').next().unwrap_or("").trim().to_string())
+        .filter(|c| !c.is_empty() && c != "application/json" && c != "application/octet-stream");
+    let field_type = doc
+        .get("mediaType")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if doc.get("schemaVersion").and_then(Value::as_i64) == Some(1)
+        || [&header_type, &field_type]
+            .iter()
+            .any(|t| t.as_deref().is_some_and(|t| DOCKER_SCHEMA1.contains(&t)))
+    {
+        return Err(bad(
+            "Docker schema 1 manifests are not supported; push with a current client (schema 2 or OCI)",
+        ));
+    }
+    if doc.get("schemaVersion").and_then(Value::as_i64) != Some(2) {
+        return Err(bad("schemaVersion must be 2"));
+    }
+    if let (Some(h), Some(f)) = (&header_type, &field_type)
+        && h != f
+    {
+        return Err(bad(format!(
+            "Content-Type `{h}` does not match the manifest's mediaType `{f}`"
+        )));
+    }
+    let media_type = field_type.or(header_type).unwrap_or_else(|| {
+        if doc.get("manifests").is_some() {
+            OCI_INDEX.to_string()
+        } else {
+            OCI_MANIFEST.to_string()
+        }
+    });
+    let subject = match doc.get("subject") {
+        Some(s) if !s.is_null() => Some(descriptor_digest(s, "subject")?),
+        _ => None,
+    };
+    let artifact_type = doc
+        .get("artifactType")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let annotations = doc.get("annotations").filter(|a| a.is_object()).cloned();
+    let mut m = Manifest {
+        media_type: media_type.clone(),
+        blobs: Vec::new(),
+        children: Vec::new(),
+        subject,
+        artifact_type,
+        annotations,
+    };
+    match media_type.as_str() {
+        OCI_MANIFEST | DOCKER_MANIFEST => {
+            let config = doc
+                .get("config")
+                .ok_or_else(|| bad("image manifest has no config"))?;
+            m.blobs.push(descriptor_digest(config, "config")?);
+            if m.artifact_type.is_none() {
+                m.artifact_type = config
+                    .get("mediaType")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+            }
+            let layers = doc
+                .get("layers")
+                .and_then(Value::as_array)
+                .ok_or_else(|| bad("image manifest has no layers array"))?;
+            for (i, layer) in layers.iter().enumerate() {
+                let d = descriptor_digest(layer, &format!("layer {i}"))?;
+                // Foreign layers (with `urls`) live elsewhere by design.
+                if layer.get("urls").is_none() {
+                    m.blobs.push(d);
+                }
+            }
+        }
+        OCI_INDEX | DOCKER_LIST => {
+            let list = doc
+                .get("manifests")
+                .and_then(Value::as_array)
+                .ok_or_else(|| bad("index has no manifests array"))?;
+            for (i, child) in list.iter().enumerate() {
+                m.children
+                    .push(descriptor_digest(child, &format!("manifest {i}"))?);
+            }
+        }
+        other => return Err(bad(format!("unsupported manifest media type `{other}`"))),
+    }
+    Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(n: u8) -> String {
+        Digest::sha256_of(&[n]).to_string()
+    }
+
+    #[test]
+    fn image_manifest_lists_blobs() {
+        let m = format!(
+            r#"{{"schemaVersion":2,"mediaType":"{OCI_MANIFEST}","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{}","size":2}},"layers":[{{"mediaType":"x","digest":"{}","size":3}},{{"mediaType":"x","digest":"{}","size":3,"urls":["https://f"]}}],"subject":{{"mediaType":"{OCI_MANIFEST}","digest":"{}","size":9}}}}"#,
+            d(1),
+            d(2),
+            d(3),
+            d(4)
+        );
+        let p = parse(Some(OCI_MANIFEST), m.as_bytes()).unwrap();
+        assert_eq!(p.blobs.len(), 2);
+        assert_eq!(p.subject.unwrap().to_string(), d(4));
+        assert_eq!(
+            p.artifact_type.as_deref(),
+            Some("application/vnd.oci.image.config.v1+json")
+        );
+    }
+
+    #[test]
+    fn refuses_schema1_mismatch_and_garbage() {
+        assert!(
+            parse(None, br#"{"schemaVersion":1,"name":"x"}"#)
+                .unwrap_err()
+                .0
+                .contains("schema 1")
+        );
+        assert!(parse(None, b"{nope").unwrap_err().0.contains("JSON"));
+        let m = format!(r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[]}}"#);
+        assert!(
+            parse(Some(OCI_MANIFEST), m.as_bytes())
+                .unwrap_err()
+                .0
+                .contains("does not match")
+        );
+        assert!(parse(Some(OCI_INDEX), m.as_bytes()).is_ok());
+        let bad_digest = format!(
+            r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[{{"digest":"sha256:xyz","size":1}}]}}"#
+        );
+        assert!(
+            parse(None, bad_digest.as_bytes())
+                .unwrap_err()
+                .0
+                .contains("invalid digest")
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! The listener: plain HTTP or rustls, HTTP/1.1 and HTTP/2, graceful
+//! shutdown on SIGTERM/SIGINT, and the background upkeep tasks.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+
+use super::api::{self, App};
+use super::auth::{AuthLoadError, Authenticator};
+use super::config::Config;
+use super::maintenance;
+use super::storage::fs::FsDriver;
+use super::store::Store;
+use super::tls::{self, TlsError};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("http.addr `{0}` is not HOST:PORT or :PORT")]
+    BadAddr(String),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error(transparent)]
+    Auth(#[from] AuthLoadError),
+    #[error("cannot create the storage root {}: {source}", path.display())]
+    Storage {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A bound, configured registry, ready to serve.
+pub struct Server {
+    listener: TcpListener,
+    app: Arc<App>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    config: Config,
+    healthy: Arc<AtomicBool>,
+}
+
+async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
+    let bind_err = |source| ServeError::Bind {
+        addr: addr.to_string(),
+        source,
+    };
+    if let Some(port) = addr.strip_prefix(':') {
+        let port: u16 = port.parse().map_err(|_| ServeError::BadAddr(addr.into()))?;
+        // All interfaces: dual-stack where IPv6 exists, IPv4 otherwise.
+        return match TcpListener::bind(("::", port)).await {
+            Ok(l) => Ok(l),
+            Err(_) => TcpListener::bind(("0.0.0.0", port)).await.map_err(bind_err),
+        };
+    }
+    TcpListener::bind(addr).await.map_err(bind_err)
+}
+
+impl Server {
+    /// Loads TLS and users, prepares storage and binds the port.
+    pub async fn bind(config: Config) -> Result<Server, ServeError> {
+        let root = &config.storage.rootdirectory;
+        std::fs::create_dir_all(root).map_err(|source| ServeError::Storage {
+            path: root.clone(),
+            source,
+        })?;
+        let tls = match &config.http.tls {
+            Some(t) => {
+                let cfg = tls::server_config(t)?;
+                tls::log_certificate_findings(t);
+                Some(tokio_rustls::TlsAcceptor::from(cfg))
+            }
+            None => None,
+        };
+        let auth = match &config.auth {
+            Some(a) => Some(Authenticator::load(&a.realm, a.path.clone())?),
+            None => None,
+        };
+        if auth.is_some() && tls.is_none() {
+            tracing::warn!(
+                "htpasswd auth without TLS sends passwords in clear text; configure http.tls"
+            );
+        }
+        let secret = match &config.http.secret {
+            Some(s) => s.as_bytes().to_vec(),
+            None => {
+                tracing::warn!(
+                    "http.secret is not set: upload URLs are valid on this instance only; set it when running replicas"
+                );
+                let mut b = vec![0u8; 32];
+                getrandom::fill(&mut b).map_err(|e| ServeError::Storage {
+                    path: root.clone(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+                b
+            }
+        };
+        let mut extra_headers = HeaderMap::new();
+        for (name, values) in &config.http.headers {
+            for v in values {
+                if let (Ok(n), Ok(v)) = (
+                    HeaderName::from_bytes(name.as_bytes()),
+                    HeaderValue::from_str(v),
+                ) {
+                    extra_headers.append(n, v);
+                }
+            }
+        }
+        let store = Arc::new(Store::new(Arc::new(FsDriver::new(root.clone()))));
+        let healthy = Arc::new(AtomicBool::new(true));
+        let app = Arc::new(App {
+            store,
+            auth,
+            delete_enabled: config.storage.delete_enabled,
+            readonly: config.storage.readonly,
+            base_url: if config.http.relativeurls {
+                None
+            } else {
+                config.http.host.clone()
+            },
+            secret,
+            extra_headers,
+            access_log: !config.log.accesslog_disabled,
+            log_fields: config
+                .log
+                .fields
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(","),
+            healthy: healthy.clone(),
+        });
+        let listener = bind(&config.http.addr).await?;
+        Ok(Server {
+            listener,
+            app,
+            tls,
+            config,
+            healthy,
+        })
+    }
+
+    /// The bound address (useful with port 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains connections.
+    pub async fn run(self) {
+        let Server {
+            listener,
+            app,
+            tls,
+            config,
+            healthy,
+        } = self;
+        maintenance::spawn_purging(app.store.clone(), config.storage.uploadpurging.clone());
+        maintenance::spawn_health(app.store.clone(), config.health.clone(), healthy);
+        tracing::info!(
+            addr = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
+            tls = tls.is_some(),
+            auth = app.auth.is_some(),
+            root = %config.storage.rootdirectory.display(),
+            "regctl registry listening"
+        );
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let shutdown = shutdown_signal();
+        tokio::pin!(shutdown);
+        loop {
+            let (stream, remote) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(x) => x,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off, keep serving.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                _ = &mut shutdown => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let app = app.clone();
+            let tls = tls.clone();
+            let watcher = graceful.watcher();
+            tokio::spawn(async move {
+                let svc = service_fn(move |req| {
+                    let app = app.clone();
+                    async move { Ok::<_, Infallible>(api::handle(app, req, remote).await) }
+                });
+                let mut builder =
+                    hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                builder
+                    .http1()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(Duration::from_secs(60));
+                let result = match tls {
+                    Some(acceptor) => {
+                        match tokio::time::timeout(Duration::from_secs(30), acceptor.accept(stream))
+                            .await
+                        {
+                            Ok(Ok(s)) => {
+                                watcher
+                                    .watch(
+                                        builder.serve_connection(TokioIo::new(s), svc).into_owned(),
+                                    )
+                                    .await
+                            }
+                            Ok(Err(e)) => {
+                                tracing::debug!(%remote, error = %e, "TLS handshake failed");
+                                return;
+                            }
+                            Err(_) => return,
+                        }
+                    }
+                    None => {
+                        watcher
+                            .watch(
+                                builder
+                                    .serve_connection(TokioIo::new(stream), svc)
+                                    .into_owned(),
+                            )
+                            .await
+                    }
+                };
+                if let Err(e) = result {
+                    tracing::debug!(%remote, error = %e, "connection ended with an error");
+                }
+            });
+        }
+        drop(listener);
+        tracing::info!(timeout = ?config.http.draintimeout, "shutting down; draining connections");
+        if tokio::time::timeout(config.http.draintimeout, graceful.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!("connections still open after the drain timeout; closing");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        _ = async {
+            match term.as_mut() {
+                Some(t) => { t.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => {},
+    }
+}
