@@ -165,3 +165,4 @@ pub fn openssl_leaf(dir: &Path, ca: &str, name: &str, ext: &str, days: &str) {
         dir,
     );
 }
+pub mod registry;

@@ -1,13 +1,12 @@
 //! `GET|HEAD|PUT|DELETE /v2/<name>/manifests/<reference>`.
 
 use http_body_util::BodyExt;
-use hyper::body::Incoming;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Method, Response, StatusCode};
 
 use super::blobs::parse_digest;
 use super::body::{self, Body};
-use super::{App, Ctx, Result, respond};
+use super::{App, Ctx, ReqBody, Result, respond};
 use crate::registry::digest::Digest;
 use crate::registry::errors::{ApiError, Code};
 use crate::registry::manifest::{self, MAX_MANIFEST_BYTES};
@@ -87,7 +86,7 @@ pub(super) async fn get(
 }
 
 /// Reads a request body up to the manifest limit.
-async fn read_limited(ctx: &Ctx, mut incoming: Incoming) -> Result<Vec<u8>> {
+async fn read_limited(ctx: &Ctx, incoming: &mut ReqBody) -> Result<Vec<u8>> {
     let too_big = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -103,6 +102,9 @@ async fn read_limited(ctx: &Ctx, mut incoming: Incoming) -> Result<Vec<u8>> {
     if declared.is_some_and(|n| n > MAX_MANIFEST_BYTES as u64) {
         return Err(too_big());
     }
+    let Some(mut incoming) = incoming.take() else {
+        return Ok(Vec::new());
+    };
     let mut buf =
         Vec::with_capacity(declared.unwrap_or(4096).min(MAX_MANIFEST_BYTES as u64) as usize);
     while let Some(frame) = incoming.frame().await {
@@ -124,7 +126,7 @@ pub(super) async fn put(
     ctx: &Ctx,
     name: &str,
     reference: &str,
-    incoming: Incoming,
+    incoming: &mut ReqBody,
 ) -> Result<Response<Body>> {
     app.check_writable()?;
     let reference = parse_reference(reference)?;

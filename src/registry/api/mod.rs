@@ -46,6 +46,37 @@ pub struct App {
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+/// The request body, taken by the handler that streams it. Whatever is left
+/// unread (a small body refused before it was needed) is drained before
+/// answering, so HTTP/2 streams end cleanly instead of being reset.
+pub struct ReqBody(Option<Incoming>);
+
+/// Unread bodies up to this size are drained; larger ones are cut off.
+const DRAIN_LIMIT: u64 = 8 * 1024 * 1024;
+
+impl ReqBody {
+    pub fn take(&mut self) -> Option<Incoming> {
+        self.0.take()
+    }
+
+    async fn drain_small(&mut self, declared: Option<u64>) {
+        use http_body_util::BodyExt;
+        let Some(mut body) = self.0.take() else {
+            return;
+        };
+        if declared.is_none_or(|n| n > DRAIN_LIMIT) {
+            return;
+        }
+        let mut seen = 0u64;
+        while let Some(Ok(frame)) = body.frame().await {
+            seen += frame.data_ref().map_or(0, |d| d.len() as u64);
+            if seen > DRAIN_LIMIT {
+                return;
+            }
+        }
+    }
+}
+
 /// A request with what handlers look at.
 pub struct Ctx {
     pub method: Method,
@@ -231,11 +262,29 @@ async fn dispatch(
         }
     }
     let (parts, incoming) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let mut body = ReqBody(Some(incoming));
     let ctx = Ctx {
         method: parts.method,
         query: route::parse_query(parts.uri.query()),
         headers: parts.headers,
     };
+    let result = route_request(app, &ctx, r, &mut body).await;
+    body.drain_small(declared).await;
+    result
+}
+
+async fn route_request(
+    app: &Arc<App>,
+    ctx: &Ctx,
+    r: Route,
+    incoming: &mut ReqBody,
+) -> Result<Response<Body>> {
+    let ctx = ctx;
     let m = &ctx.method;
     let get_or_head = *m == Method::GET || *m == Method::HEAD;
     match r {
@@ -251,20 +300,20 @@ async fn dispatch(
                 body::full("{}")
             },
         )),
-        Route::Catalog if get_or_head => listing::catalog(app, &ctx).await,
+        Route::Catalog if get_or_head => listing::catalog(app, ctx).await,
         Route::Tags { name } if get_or_head => {
             valid_name(&name)?;
-            listing::tags(app, &ctx, &name).await
+            listing::tags(app, ctx, &name).await
         }
         Route::Referrers { name, digest } if *m == Method::GET => {
             valid_name(&name)?;
-            listing::referrers(app, &ctx, &name, &digest).await
+            listing::referrers(app, ctx, &name, &digest).await
         }
         Route::Manifest { name, reference } => {
             valid_name(&name)?;
             match *m {
-                Method::GET | Method::HEAD => manifests::get(app, &ctx, &name, &reference).await,
-                Method::PUT => manifests::put(app, &ctx, &name, &reference, incoming).await,
+                Method::GET | Method::HEAD => manifests::get(app, ctx, &name, &reference).await,
+                Method::PUT => manifests::put(app, ctx, &name, &reference, incoming).await,
                 Method::DELETE => manifests::delete(app, &name, &reference).await,
                 _ => Err(method_not_allowed()),
             }
@@ -272,22 +321,22 @@ async fn dispatch(
         Route::Blob { name, digest } => {
             valid_name(&name)?;
             match *m {
-                Method::GET | Method::HEAD => blobs::get(app, &ctx, &name, &digest).await,
+                Method::GET | Method::HEAD => blobs::get(app, ctx, &name, &digest).await,
                 Method::DELETE => blobs::delete(app, &name, &digest).await,
                 _ => Err(method_not_allowed()),
             }
         }
         Route::UploadStart { name } if *m == Method::POST => {
             valid_name(&name)?;
-            uploads::start(app, &ctx, &name, incoming).await
+            uploads::start(app, ctx, &name, incoming).await
         }
         Route::Upload { name, id } => {
             valid_name(&name)?;
-            uploads::check_id(app, &ctx, &name, &id)?;
+            uploads::check_id(app, ctx, &name, &id)?;
             match *m {
                 Method::GET => uploads::status(app, &name, &id).await,
-                Method::PATCH => uploads::patch(app, &ctx, &name, &id, incoming).await,
-                Method::PUT => uploads::finish(app, &ctx, &name, &id, incoming).await,
+                Method::PATCH => uploads::patch(app, ctx, &name, &id, incoming).await,
+                Method::PUT => uploads::finish(app, ctx, &name, &id, incoming).await,
                 Method::DELETE => uploads::cancel(app, &name, &id).await,
                 _ => Err(method_not_allowed()),
             }

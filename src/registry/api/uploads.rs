@@ -5,13 +5,12 @@
 //! any replica on the same storage can continue an upload.
 
 use http_body_util::BodyExt;
-use hyper::body::Incoming;
 use hyper::header::{CONTENT_LENGTH, CONTENT_RANGE};
 use hyper::{Response, StatusCode};
 
 use super::blobs::parse_digest;
 use super::body::{self, Body};
-use super::{App, Ctx, Result, respond, valid_name};
+use super::{App, Ctx, ReqBody, Result, respond, valid_name};
 use crate::registry::errors::{ApiError, Code};
 use crate::registry::store::CommitError;
 
@@ -122,7 +121,10 @@ fn content_range(ctx: &Ctx) -> Result<Option<(u64, u64)>> {
 }
 
 /// Streams a request body into the upload; returns the bytes received.
-async fn receive(app: &App, name: &str, id: &str, mut incoming: Incoming) -> Result<(u64, bool)> {
+async fn receive(app: &App, name: &str, id: &str, incoming: &mut ReqBody) -> Result<(u64, bool)> {
+    let Some(mut incoming) = incoming.take() else {
+        return Ok((0, true));
+    };
     let mut writer = app.store.append(name, id);
     let mut received = 0u64;
     let mut complete = true;
@@ -181,7 +183,7 @@ pub(super) async fn start(
     app: &App,
     ctx: &Ctx,
     name: &str,
-    incoming: Incoming,
+    incoming: &mut ReqBody,
 ) -> Result<Response<Body>> {
     app.check_writable()?;
     if let Some(mount) = ctx.query.get("mount") {
@@ -243,7 +245,7 @@ async fn append_chunk(
     ctx: &Ctx,
     name: &str,
     id: &str,
-    incoming: Incoming,
+    incoming: &mut ReqBody,
 ) -> Result<u64> {
     let size = app
         .store
@@ -283,7 +285,7 @@ pub(super) async fn patch(
     ctx: &Ctx,
     name: &str,
     id: &str,
-    incoming: Incoming,
+    incoming: &mut ReqBody,
 ) -> Result<Response<Body>> {
     app.check_writable()?;
     let _guard = app.store.lock_upload(name, id).await;
@@ -296,7 +298,7 @@ pub(super) async fn finish(
     ctx: &Ctx,
     name: &str,
     id: &str,
-    incoming: Incoming,
+    incoming: &mut ReqBody,
 ) -> Result<Response<Body>> {
     app.check_writable()?;
     let digest = ctx.query.get("digest").ok_or_else(|| {
