@@ -284,7 +284,6 @@ async fn route_request(
     r: Route,
     incoming: &mut ReqBody,
 ) -> Result<Response<Body>> {
-    let ctx = ctx;
     let m = &ctx.method;
     let get_or_head = *m == Method::GET || *m == Method::HEAD;
     match r {
