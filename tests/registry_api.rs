@@ -669,6 +669,9 @@ fn read_only_mode_refuses_writes_and_serves_reads() {
     }
 }
 
+/// Method, path, headers, body.
+type Probe<'a> = (&'a str, &'a str, &'a [&'a str], Option<&'a [u8]>);
+
 #[test]
 fn bad_names_and_client_mistakes_never_500() {
     let reg = Registry::start();
@@ -686,7 +689,7 @@ fn bad_names_and_client_mistakes_never_500() {
             "{path}"
         );
     }
-    let probes: &[(&str, &str, &[&str], Option<&[u8]>)] = &[
+    let probes: &[Probe] = &[
         ("GET", "/v2/nowhere", &[], None),
         ("PUT", "/v2/", &[], Some(b"x")),
         ("PATCH", "/v2/a/manifests/x", &[], Some(b"x")),
