@@ -165,4 +165,5 @@ pub fn openssl_leaf(dir: &Path, ca: &str, name: &str, ext: &str, days: &str) {
         dir,
     );
 }
+pub mod oci;
 pub mod registry;
