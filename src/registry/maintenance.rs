@@ -10,6 +10,19 @@ use super::store::Store;
 
 /// Removes uploads older than `age`; returns how many were (or would be) removed.
 pub async fn purge_uploads(store: &Store, age: Duration, dryrun: bool) -> usize {
+    if !dryrun {
+        // Crash leftovers of atomic writes; an hour is far beyond any write.
+        let drv = store.driver().clone();
+        let cleaned =
+            tokio::task::spawn_blocking(move || drv.clean_temporaries(Duration::from_secs(3600)))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or(0);
+        if cleaned > 0 {
+            tracing::info!(files = cleaned, "removed temporary files left by a crash");
+        }
+    }
     let repos = match store.list_repositories_with("_uploads").await {
         Ok(r) => r,
         Err(e) => {

@@ -190,6 +190,11 @@ impl Registry {
         std::fs::read_to_string(self.path().join("serve.log")).unwrap_or_default()
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
     /// SIGKILL, as a crash.
     pub fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
@@ -227,6 +232,20 @@ impl Registry {
         body: Option<&[u8]>,
         creds: Option<(&str, &str)>,
     ) -> Reply {
+        self.try_request(method, path, headers, body, creds)
+            .unwrap_or_else(|e| panic!("curl failed: {e}"))
+    }
+
+    /// Like [`request`](Self::request) but a transport failure (server
+    /// gone) is an `Err`, for tests that kill the server mid-flight.
+    pub fn try_request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[&str],
+        body: Option<&[u8]>,
+        creds: Option<(&str, &str)>,
+    ) -> Result<Reply, String> {
         let tmp = tempfile::tempdir().unwrap();
         let (bf, hf) = (tmp.path().join("body"), tmp.path().join("headers"));
         let mut cmd = Command::new("curl");
@@ -270,11 +289,9 @@ impl Registry {
             .trim()
             .parse()
             .unwrap_or(0);
-        assert!(
-            status != 0,
-            "curl failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        if status == 0 {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
         let raw = std::fs::read_to_string(&hf).unwrap_or_default();
         // With 100-continue there are several header blocks; keep the last.
         let block = raw
@@ -295,11 +312,11 @@ impl Registry {
         } else {
             std::fs::read(&bf).unwrap_or_default()
         };
-        Reply {
+        Ok(Reply {
             status,
             headers,
             body,
-        }
+        })
     }
 
     /// Pushes a blob monolithically; returns its digest.

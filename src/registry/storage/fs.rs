@@ -12,11 +12,22 @@ use super::{FileInfo, FileWriter, StorageDriver, StorageError};
 /// Storage in a local directory.
 pub struct FsDriver {
     root: PathBuf,
+    /// Where files are written before being renamed into place: one place
+    /// outside distribution's `docker/` tree, so a crash leaves no litter
+    /// in the layout and leftovers are easy to clear.
+    tmp: PathBuf,
 }
+
+/// The temporary directory's name under the root.
+pub const TMP_DIR: &str = ".regctl-tmp";
 
 impl FsDriver {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        FsDriver { root: root.into() }
+        let root = root.into();
+        FsDriver {
+            tmp: root.join(TMP_DIR),
+            root,
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -74,9 +85,10 @@ impl StorageDriver for FsDriver {
         let dir = full.parent().unwrap_or(&self.root).to_path_buf();
         let err = |e| StorageError::from_io(path, e);
         fs::create_dir_all(&dir).map_err(err)?;
+        fs::create_dir_all(&self.tmp).map_err(err)?;
         let mut tmp = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .tempfile_in(&dir)
+            .prefix("put-")
+            .tempfile_in(&self.tmp)
             .map_err(err)?;
         tmp.write_all(data).map_err(err)?;
         tmp.as_file().sync_data().map_err(err)?;
@@ -130,7 +142,7 @@ impl StorageDriver for FsDriver {
         for entry in rd {
             let entry = entry.map_err(|e| StorageError::from_io(path, e))?;
             if let Ok(name) = entry.file_name().into_string()
-                && !name.starts_with(".tmp-")
+                && name != TMP_DIR
             {
                 names.push(name);
             }
@@ -148,6 +160,25 @@ impl StorageDriver for FsDriver {
             sync_dir(dir);
         }
         Ok(())
+    }
+
+    fn clean_temporaries(&self, older_than: std::time::Duration) -> Result<usize, StorageError> {
+        let mut removed = 0;
+        let Ok(entries) = fs::read_dir(&self.tmp) else {
+            return Ok(0);
+        };
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > older_than);
+            if old && fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 
     fn delete(&self, path: &str) -> Result<(), StorageError> {

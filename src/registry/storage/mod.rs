@@ -76,4 +76,7 @@ pub trait StorageDriver: Send + Sync + 'static {
     fn move_to(&self, src: &str, dst: &str) -> Result<(), StorageError>;
     /// Removes a file or a whole directory tree.
     fn delete(&self, path: &str) -> Result<(), StorageError>;
+    /// Removes temporary files a crash left behind, older than `older_than`
+    /// (younger ones may belong to another live process).
+    fn clean_temporaries(&self, older_than: std::time::Duration) -> Result<usize, StorageError>;
 }
