@@ -299,3 +299,64 @@ fn abandoned_uploads_are_purged() {
     }
     assert!(reg.log().contains("purged abandoned upload"));
 }
+
+#[test]
+fn two_servers_on_one_root_continue_each_others_uploads() {
+    let reg = Registry::start();
+    // A second process on the same directory and secret, another port.
+    let port = common::registry::free_port();
+    let cfg2 = reg.path().join("config2.yml");
+    let text = std::fs::read_to_string(reg.config_path()).unwrap().replace(
+        &format!("127.0.0.1:{}", reg.port),
+        &format!("127.0.0.1:{port}"),
+    );
+    std::fs::write(&cfg2, text).unwrap();
+    let mut second = std::process::Command::new(assert_cmd::cargo::cargo_bin("regctl"))
+        .args(["serve", "--config"])
+        .arg(&cfg2)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let other = |path: &str| format!("https://localhost:{port}{path}");
+    let data = payload(3, 200_000);
+    let d = sha256(&data);
+    let loc = reg
+        .req("POST", "/v2/shared/blobs/uploads/", &[], None)
+        .header("location")
+        .unwrap()
+        .to_string();
+    let r = reg.req(
+        "PATCH",
+        &other(&loc),
+        &["Content-Range: 0-99999"],
+        Some(&data[..100_000]),
+    );
+    assert_eq!(
+        r.status, 202,
+        "the second server continues the first one's upload"
+    );
+    let loc = r.header("location").unwrap().to_string();
+    assert_eq!(
+        reg.req("GET", &loc, &[], None).header("range"),
+        Some("0-99999")
+    );
+    let r = reg.req(
+        "PUT",
+        &format!("{loc}&digest={d}"),
+        &["Content-Range: 100000-199999"],
+        Some(&data[100_000..]),
+    );
+    assert_eq!(r.status, 201);
+    assert_eq!(
+        reg.req("GET", &other(&format!("/v2/shared/blobs/{d}")), &[], None)
+            .body,
+        data
+    );
+    let _ = second.kill();
+    let _ = second.wait();
+}

@@ -221,7 +221,13 @@ fn host_headers_and_client_certificates() {
     // A client certificate signed by an openssl CA, required by clientcas.
     let w = reg.path().to_path_buf();
     common::openssl_ca(&w, "clientca");
-    common::openssl_leaf(&w, "clientca", "client", "extendedKeyUsage=clientAuth\n", "30");
+    common::openssl_leaf(
+        &w,
+        "clientca",
+        "client",
+        "extendedKeyUsage=clientAuth\n",
+        "30",
+    );
     let cfg = std::fs::read_to_string(reg.config_path())
         .unwrap()
         .replace("  secret: test-secret\n", "  secret: test-secret\n  host: https://registry.example.lan:443\n  headers:\n    X-Content-Type-Options: [nosniff]\n")
@@ -244,12 +250,21 @@ fn host_headers_and_client_certificates() {
     ];
     let refs: Vec<&str> = base.iter().map(String::as_str).collect();
     let without = run("curl", &refs, &w);
-    assert!(!without.status.success(), "no client certificate must fail the handshake");
+    assert!(
+        !without.status.success(),
+        "no client certificate must fail the handshake"
+    );
     let mut with: Vec<&str> = refs.clone();
     with.extend(["--cert", "client.crt", "--key", "client.key"]);
     let out = run("curl", &with, &w);
     assert!(out.status.success(), "{}", text(&out));
     let headers = String::from_utf8_lossy(&out.stdout).to_ascii_lowercase();
-    assert!(headers.contains("location: https://registry.example.lan:443/v2/app/blobs/uploads/"), "{headers}");
-    assert!(headers.contains("x-content-type-options: nosniff"), "{headers}");
+    assert!(
+        headers.contains("location: https://registry.example.lan:443/v2/app/blobs/uploads/"),
+        "{headers}"
+    );
+    assert!(
+        headers.contains("x-content-type-options: nosniff"),
+        "{headers}"
+    );
 }
