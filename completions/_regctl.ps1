@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue, inspect and renew TLS certificates')
             [CompletionResult]::new('htpasswd', 'htpasswd', [CompletionResultType]::ParameterValue, 'Manage the registry''s bcrypt htpasswd file')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bundled OCI registry (reads distribution''s config.yml)')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove unreferenced manifests, links and blobs; safe while the registry runs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a directory)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -190,6 +191,19 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'regctl;gc' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The registry''s config.yml [default: $REGISTRY_CONFIGURATION_PATH, else DIR/config.yml]')
+            [CompletionResult]::new('--min-age', '--min-age', [CompletionResultType]::ParameterName, 'Keep anything modified more recently than this (pushes in progress)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Report what would be removed; change nothing')
+            [CompletionResult]::new('--delete-untagged', '--delete-untagged', [CompletionResultType]::ParameterName, 'Also remove manifests no tag reaches (index children, referrers of kept manifests and their blobs are kept)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'regctl;completions' {
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write scripts for every shell into this directory instead')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
@@ -211,6 +225,7 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue, inspect and renew TLS certificates')
             [CompletionResult]::new('htpasswd', 'htpasswd', [CompletionResultType]::ParameterValue, 'Manage the registry''s bcrypt htpasswd file')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bundled OCI registry (reads distribution''s config.yml)')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove unreferenced manifests, links and blobs; safe while the registry runs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a directory)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -251,6 +266,9 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             break
         }
         'regctl;help;serve' {
+            break
+        }
+        'regctl;help;gc' {
             break
         }
         'regctl;help;completions' {

@@ -22,6 +22,9 @@ _regctl() {
             regctl,completions)
                 cmd="regctl__subcmd__completions"
                 ;;
+            regctl,gc)
+                cmd="regctl__subcmd__gc"
+                ;;
             regctl,help)
                 cmd="regctl__subcmd__help"
                 ;;
@@ -63,6 +66,9 @@ _regctl() {
                 ;;
             regctl__subcmd__help,completions)
                 cmd="regctl__subcmd__help__subcmd__completions"
+                ;;
+            regctl__subcmd__help,gc)
+                cmd="regctl__subcmd__help__subcmd__gc"
                 ;;
             regctl__subcmd__help,help)
                 cmd="regctl__subcmd__help__subcmd__help"
@@ -134,7 +140,7 @@ _regctl() {
 
     case "${cmd}" in
         regctl)
-            opts="-h -V --dir --help --version cert htpasswd serve completions man help"
+            opts="-h -V --dir --help --version cert htpasswd serve gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -371,8 +377,34 @@ _regctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        regctl__subcmd__gc)
+            opts="-h -V --config --dry-run --delete-untagged --min-age --json --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         regctl__subcmd__help)
-            opts="cert htpasswd serve completions man help"
+            opts="cert htpasswd serve gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -442,6 +474,20 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__gc)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

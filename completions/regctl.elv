@@ -26,6 +26,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand cert 'Issue, inspect and renew TLS certificates'
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
             cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
+            cand gc 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
             cand completions 'Print a shell completion script (or write all of them to a directory)'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -165,6 +166,18 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'regctl;gc'= {
+            cand --config 'The registry''s config.yml [default: $REGISTRY_CONFIGURATION_PATH, else DIR/config.yml]'
+            cand --min-age 'Keep anything modified more recently than this (pushes in progress)'
+            cand --dir 'The registry directory every command reads and writes'
+            cand --dry-run 'Report what would be removed; change nothing'
+            cand --delete-untagged 'Also remove manifests no tag reaches (index children, referrers of kept manifests and their blobs are kept)'
+            cand --json 'Print the report as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'regctl;completions'= {
             cand --out-dir 'Write scripts for every shell into this directory instead'
             cand --dir 'The registry directory every command reads and writes'
@@ -184,6 +197,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand cert 'Issue, inspect and renew TLS certificates'
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
             cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
+            cand gc 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
             cand completions 'Print a shell completion script (or write all of them to a directory)'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -214,6 +228,8 @@ set edit:completion:arg-completer[regctl] = {|@words|
         &'regctl;help;htpasswd;list'= {
         }
         &'regctl;help;serve'= {
+        }
+        &'regctl;help;gc'= {
         }
         &'regctl;help;completions'= {
         }

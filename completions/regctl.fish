@@ -30,6 +30,7 @@ complete -c regctl -n "__fish_regctl_needs_command" -s V -l version -d 'Print ve
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "serve" -d 'Run the bundled OCI registry (reads distribution\'s config.yml)'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "gc" -d 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -108,6 +109,14 @@ complete -c regctl -n "__fish_regctl_using_subcommand serve" -l dir -d 'The regi
 complete -c regctl -n "__fish_regctl_using_subcommand serve" -l check-config -d 'Validate the configuration, print it with secrets masked, and exit'
 complete -c regctl -n "__fish_regctl_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand gc" -l config -d 'The registry\'s config.yml [default: $REGISTRY_CONFIGURATION_PATH, else DIR/config.yml]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand gc" -l min-age -d 'Keep anything modified more recently than this (pushes in progress)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand gc" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand gc" -l dry-run -d 'Report what would be removed; change nothing'
+complete -c regctl -n "__fish_regctl_using_subcommand gc" -l delete-untagged -d 'Also remove manifests no tag reaches (index children, referrers of kept manifests and their blobs are kept)'
+complete -c regctl -n "__fish_regctl_using_subcommand gc" -l json -d 'Print the report as JSON'
+complete -c regctl -n "__fish_regctl_using_subcommand gc" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand gc" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand completions" -l out-dir -d 'Write scripts for every shell into this directory instead' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand completions" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand completions" -s h -l help -d 'Print help'
@@ -115,12 +124,13 @@ complete -c regctl -n "__fish_regctl_using_subcommand completions" -s V -l versi
 complete -c regctl -n "__fish_regctl_using_subcommand man" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve completions man help" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve completions man help" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve completions man help" -f -a "serve" -d 'Run the bundled OCI registry (reads distribution\'s config.yml)'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve completions man help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "serve" -d 'Run the bundled OCI registry (reads distribution\'s config.yml)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "gc" -d 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Create (or reuse) the local CA and issue the registry\'s server certificate'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "inspect" -d 'Show a certificate and explain every problem clients would hit'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Reissue the server certificate with the same names before it expires'

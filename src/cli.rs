@@ -30,6 +30,8 @@ pub enum Command {
     Htpasswd(HtpasswdCommand),
     /// Run the bundled OCI registry (reads distribution's config.yml).
     Serve(ServeArgs),
+    /// Remove unreferenced manifests, links and blobs; safe while the registry runs.
+    Gc(GcArgs),
     /// Print a shell completion script (or write all of them to a directory).
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout.
@@ -241,4 +243,28 @@ pub struct ServeArgs {
     /// Validate the configuration, print it with secrets masked, and exit.
     #[arg(long)]
     pub check_config: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GcArgs {
+    /// The registry's config.yml [default: $REGISTRY_CONFIGURATION_PATH, else DIR/config.yml].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Report what would be removed; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also remove manifests no tag reaches (index children, referrers of
+    /// kept manifests and their blobs are kept).
+    #[arg(long)]
+    pub delete_untagged: bool,
+    /// Keep anything modified more recently than this (pushes in progress).
+    #[arg(long, default_value = "1h", value_name = "DURATION", value_parser = parse_duration)]
+    pub min_age: std::time::Duration,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    crate::registry::config::duration::parse(s)
 }

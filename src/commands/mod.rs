@@ -3,6 +3,7 @@
 
 mod cert;
 mod completions;
+mod gc;
 mod htpasswd;
 mod serve;
 
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cert(CertCommand::Renew(args)) => cert::renew(&cli.dir, &args),
         Command::Htpasswd(cmd) => htpasswd::run(cmd),
         Command::Serve(args) => serve::run(&cli.dir, &args),
+        Command::Gc(args) => gc::run(&cli.dir, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man => completions::man(),
     }

@@ -12,10 +12,8 @@ use crate::registry::server::Server;
 
 /// Picks the config file: `--config`, the positional path (as distribution's
 /// `registry serve PATH`), `REGISTRY_CONFIGURATION_PATH`, then DIR/config.yml.
-fn config_path(dir: &std::path::Path, args: &ServeArgs) -> PathBuf {
-    args.config
-        .clone()
-        .or_else(|| args.config_file.clone())
+pub(super) fn config_path(dir: &std::path::Path, given: Option<PathBuf>) -> PathBuf {
+    given
         .or_else(|| std::env::var_os("REGISTRY_CONFIGURATION_PATH").map(PathBuf::from))
         .unwrap_or_else(|| RegistryDir::new(dir).config())
 }
@@ -40,7 +38,10 @@ fn init_logging(cfg: &Config) {
 }
 
 pub(super) fn run(dir: &std::path::Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    let path = config_path(dir, args);
+    let path = config_path(
+        dir,
+        args.config.clone().or_else(|| args.config_file.clone()),
+    );
     let config = Config::load(&path, std::env::vars())
         .with_context(|| format!("invalid registry configuration {}", path.display()))?;
     if args.check_config {

@@ -4,7 +4,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
-use super::config::{HealthConfig, UploadPurging};
+use super::config::{GcSchedule, HealthConfig, UploadPurging};
+use super::gc::{self, GcOptions};
 use super::paths;
 use super::store::Store;
 
@@ -92,6 +93,42 @@ pub fn spawn_health(store: Arc<Store>, cfg: HealthConfig, healthy: Arc<AtomicBoo
                 }
             }
             tokio::time::sleep(cfg.interval.max(Duration::from_millis(100))).await;
+        }
+    });
+}
+
+/// Runs garbage collection on its schedule, online (see [`gc`] for why that
+/// is safe), first one interval after start-up.
+pub fn spawn_gc(store: Arc<Store>, cfg: GcSchedule, upload_age: Option<Duration>) {
+    if !cfg.enabled {
+        return;
+    }
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(cfg.interval.max(Duration::from_secs(1))).await;
+            let opts = GcOptions {
+                delete_untagged: cfg.deleteuntagged,
+                min_age: cfg.minage,
+                dry_run: cfg.dryrun,
+                upload_age,
+            };
+            let drv = store.driver().clone();
+            match tokio::task::spawn_blocking(move || gc::collect(drv.as_ref(), &opts)).await {
+                Ok(Ok(r)) => tracing::info!(
+                    dry_run = r.dry_run,
+                    blobs_removed = r.blobs_removed,
+                    bytes_freed = r.bytes_freed,
+                    manifests_removed = r
+                        .repositories
+                        .iter()
+                        .map(|x| x.manifests_removed.len())
+                        .sum::<usize>(),
+                    ms = r.duration_ms,
+                    "garbage collection finished"
+                ),
+                Ok(Err(e)) => tracing::error!(error = %e, "garbage collection failed"),
+                Err(e) => tracing::error!(error = %e, "garbage collection task failed"),
+            }
         }
     });
 }

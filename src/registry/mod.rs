@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod digest;
 pub mod errors;
+pub mod gc;
 pub mod maintenance;
 pub mod manifest;
 pub mod names;

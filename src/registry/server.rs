@@ -168,6 +168,12 @@ impl Server {
         } = self;
         maintenance::spawn_purging(app.store.clone(), config.storage.uploadpurging.clone());
         maintenance::spawn_health(app.store.clone(), config.health.clone(), healthy);
+        let purging = &config.storage.uploadpurging;
+        maintenance::spawn_gc(
+            app.store.clone(),
+            config.storage.gc.clone(),
+            purging.enabled.then_some(purging.age),
+        );
         tracing::info!(
             addr = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
             tls = tls.is_some(),

@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 
 use super::digest::{Algorithm, Digest};
 use super::paths;
-use super::storage::{StorageDriver, StorageError};
+use super::storage::{LockGuard, StorageDriver, StorageError};
 
 /// Chunk size for reading blobs and re-hashing uploads.
 pub const READ_CHUNK: usize = 256 * 1024;
@@ -134,6 +134,59 @@ impl Store {
             return Ok(None);
         }
         self.blob_size(d).await
+    }
+
+    /// Takes the GC lock shared: while held, the collector deletes nothing,
+    /// so content checked and touched under it stays.
+    pub async fn gc_shared(&self) -> Result<LockGuard, StorageError> {
+        let drv = self.driver.clone();
+        blocking(move || drv.lock(false)).await
+    }
+
+    async fn touch(&self, path: String) -> Result<bool, StorageError> {
+        let drv = self.driver.clone();
+        optional(blocking(move || drv.touch(&path)).await).map(|o| o.is_some())
+    }
+
+    /// For a manifest about to reference a blob: is it in the repository?
+    /// If so it is touched, so a running GC keeps it. Call under [`gc_shared`].
+    pub async fn claim_blob(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+        if self.repo_blob_size(name, d).await?.is_none() {
+            return Ok(false);
+        }
+        Ok(
+            self.touch(paths::blob_data(d)).await?
+                && self.touch(paths::layer_link(name, d)).await?,
+        )
+    }
+
+    /// Like [`claim_blob`] for a child manifest of an index.
+    pub async fn claim_manifest(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+        if !self.has_revision(name, d).await? {
+            return Ok(false);
+        }
+        Ok(self.touch(paths::blob_data(d)).await?
+            && self.touch(paths::revision_link(name, d)).await?)
+    }
+
+    /// Links a blob that exists anywhere in the registry into `name`
+    /// (cross-repository mount), keeping it safe from a running GC.
+    pub async fn mount_blob(
+        &self,
+        name: &str,
+        d: &Digest,
+        from: Option<&str>,
+    ) -> Result<bool, StorageError> {
+        let _gc = self.gc_shared().await?;
+        let available = match from {
+            Some(from) => self.repo_blob_size(from, d).await?.is_some(),
+            None => self.blob_size(d).await?.is_some(),
+        };
+        if !available || !self.touch(paths::blob_data(d)).await? {
+            return Ok(false);
+        }
+        self.link_blob(name, d).await?;
+        Ok(true)
     }
 
     pub async fn link_blob(&self, name: &str, d: &Digest) -> Result<(), StorageError> {
@@ -265,9 +318,11 @@ impl Store {
         }
         let target = paths::blob_data(expected);
         let (drv, src, dst) = (self.driver.clone(), data, target);
+        let _gc = self.gc_shared().await?;
         blocking(move || match drv.stat(&dst) {
-            // Content-addressed: an existing blob with this digest is the same bytes.
-            Ok(info) if info.size == size => Ok(()),
+            // Content-addressed: an existing blob with this digest is the
+            // same bytes; touch it so a running GC keeps it.
+            Ok(info) if info.size == size => drv.touch(&dst),
             _ => drv.move_to(&src, &dst),
         })
         .await?;
@@ -286,7 +341,8 @@ impl Store {
     // ---- manifests and tags ----
 
     /// Stores manifest bytes exactly as received, links the revision and,
-    /// when given, points the tag at it.
+    /// when given, points the tag at it. Call under [`gc_shared`] after
+    /// claiming what the manifest references.
     pub async fn put_manifest(
         &self,
         name: &str,
@@ -294,7 +350,9 @@ impl Store {
         bytes: Vec<u8>,
         tag: Option<&str>,
     ) -> Result<(), StorageError> {
-        if self.blob_size(d).await? != Some(bytes.len() as u64) {
+        if self.blob_size(d).await? == Some(bytes.len() as u64) {
+            self.touch(paths::blob_data(d)).await?;
+        } else {
             self.put(paths::blob_data(d), bytes).await?;
         }
         self.write_link(paths::revision_link(name, d), d).await?;
@@ -364,16 +422,8 @@ impl Store {
 
     /// Every manifest revision of a repository.
     pub async fn revisions(&self, name: &str) -> Result<Vec<Digest>, StorageError> {
-        let mut out = Vec::new();
-        for alg in ["sha256", "sha512"] {
-            let dir = format!("{}/{alg}", paths::revisions_root(name));
-            for hex in self.list(dir).await?.unwrap_or_default() {
-                if let Ok(d) = format!("{alg}:{hex}").parse() {
-                    out.push(d);
-                }
-            }
-        }
-        Ok(out)
+        let (drv, dir) = (self.driver.clone(), paths::revisions_root(name));
+        blocking(move || scan_digest_dirs(drv.as_ref(), &dir)).await
     }
 
     /// Every repository (a directory holding `_manifests`), sorted.
@@ -434,45 +484,74 @@ impl Store {
         marker: &'static str,
     ) -> Result<Vec<String>, StorageError> {
         let drv = self.driver.clone();
-        blocking(move || {
-            let mut repos = Vec::new();
-            let mut stack = vec![String::new()];
-            let root = paths::repositories();
-            while let Some(rel) = stack.pop() {
-                let dir = if rel.is_empty() {
-                    root.clone()
+        blocking(move || scan_repositories(drv.as_ref(), marker)).await
+    }
+}
+
+/// Repositories holding `marker`, found by walking `repositories/` without
+/// descending into `_`-prefixed directories (distribution's rule).
+pub(crate) fn scan_repositories(
+    drv: &dyn StorageDriver,
+    marker: &str,
+) -> Result<Vec<String>, StorageError> {
+    let mut repos = Vec::new();
+    let mut stack = vec![String::new()];
+    let root = paths::repositories();
+    while let Some(rel) = stack.pop() {
+        let dir = if rel.is_empty() {
+            root.clone()
+        } else {
+            format!("{root}/{rel}")
+        };
+        let children = match drv.list(&dir) {
+            Ok(c) => c,
+            Err(e) if e.is_not_found() => continue,
+            Err(e) => return Err(e),
+        };
+        for child in children {
+            if child == marker {
+                repos.push(rel.clone());
+            } else if !child.starts_with('_') {
+                let path = if rel.is_empty() {
+                    child
                 } else {
-                    format!("{root}/{rel}")
+                    format!("{rel}/{child}")
                 };
-                let children = match drv.list(&dir) {
-                    Ok(c) => c,
-                    Err(e) if e.is_not_found() => continue,
-                    Err(e) => return Err(e),
-                };
-                for child in children {
-                    if child == marker {
-                        repos.push(rel.clone());
-                    } else if !child.starts_with('_') {
-                        let path = if rel.is_empty() {
-                            child
-                        } else {
-                            format!("{rel}/{child}")
-                        };
-                        if drv
-                            .stat(&format!("{root}/{path}"))
-                            .map(|i| i.is_dir)
-                            .unwrap_or(false)
-                        {
-                            stack.push(path);
-                        }
-                    }
+                if drv
+                    .stat(&format!("{root}/{path}"))
+                    .map(|i| i.is_dir)
+                    .unwrap_or(false)
+                {
+                    stack.push(path);
                 }
             }
-            repos.sort();
-            Ok(repos)
-        })
-        .await
+        }
     }
+    repos.sort();
+    repos.dedup();
+    Ok(repos)
+}
+
+/// Digests named by `<dir>/<alg>/<hex>` entries (revisions, layer links, blobs
+/// without the two-hex fan-out).
+pub(crate) fn scan_digest_dirs(
+    drv: &dyn StorageDriver,
+    dir: &str,
+) -> Result<Vec<Digest>, StorageError> {
+    let mut out = Vec::new();
+    for alg in ["sha256", "sha512"] {
+        let names = match drv.list(&format!("{dir}/{alg}")) {
+            Ok(n) => n,
+            Err(e) if e.is_not_found() => continue,
+            Err(e) => return Err(e),
+        };
+        out.extend(
+            names
+                .iter()
+                .filter_map(|hex| format!("{alg}:{hex}").parse().ok()),
+        );
+    }
+    Ok(out)
 }
 
 fn rehash_sha256(drv: &dyn StorageDriver, path: &str) -> Result<Sha256, StorageError> {

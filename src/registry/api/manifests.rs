@@ -147,8 +147,12 @@ pub(super) async fn put(
         }
         Reference::Tag(t) => (Digest::sha256_of(&bytes), Some(t)),
     };
+    // Under the shared GC lock, check and touch everything referenced, then
+    // write: a concurrent GC either deleted first (and the check fails) or
+    // sees the touch and keeps it.
+    let _gc = app.store.gc_shared().await?;
     for blob in &parsed.blobs {
-        if app.store.repo_blob_size(name, blob).await?.is_none() {
+        if !app.store.claim_blob(name, blob).await? {
             return Err(ApiError::bad_request(
                 Code::ManifestBlobUnknown,
                 format!("blob {blob} is not in {name}; push it before the manifest"),
@@ -157,7 +161,7 @@ pub(super) async fn put(
         }
     }
     for child in &parsed.children {
-        if !app.store.has_revision(name, child).await? {
+        if !app.store.claim_manifest(name, child).await? {
             return Err(ApiError::bad_request(
                 Code::ManifestBlobUnknown,
                 format!("manifest {child} is not in {name}; push it before the index"),

@@ -188,15 +188,15 @@ pub(super) async fn start(
     app.check_writable()?;
     if let Some(mount) = ctx.query.get("mount") {
         let d = parse_digest(mount)?;
-        let available = match ctx.query.get("from").filter(|f| !f.is_empty()) {
-            Some(from) => {
-                valid_name(from)?;
-                app.store.repo_blob_size(from, &d).await?.is_some()
-            }
-            None => app.store.blob_size(&d).await?.is_some(),
-        };
-        if available {
-            app.store.link_blob(name, &d).await?;
+        let from = ctx.query.get("from").filter(|f| !f.is_empty());
+        if let Some(from) = from {
+            valid_name(from)?;
+        }
+        if app
+            .store
+            .mount_blob(name, &d, from.map(String::as_str))
+            .await?
+        {
             return Ok(created(app, name, &d.to_string()));
         }
     }

@@ -54,6 +54,19 @@ pub struct UploadPurging {
     pub dryrun: bool,
 }
 
+/// `storage.maintenance.gc`: regctl's scheduled online garbage collection
+/// (distribution keeps `maintenance` free-form, so it tolerates the key).
+#[derive(Debug, Clone, Serialize)]
+pub struct GcSchedule {
+    pub enabled: bool,
+    #[serde(serialize_with = "ser_duration")]
+    pub interval: Duration,
+    pub deleteuntagged: bool,
+    #[serde(serialize_with = "ser_duration")]
+    pub minage: Duration,
+    pub dryrun: bool,
+}
+
 /// Storage settings (filesystem driver only).
 #[derive(Debug, Clone, Serialize)]
 pub struct StorageConfig {
@@ -61,6 +74,7 @@ pub struct StorageConfig {
     pub delete_enabled: bool,
     pub readonly: bool,
     pub uploadpurging: UploadPurging,
+    pub gc: GcSchedule,
 }
 
 /// `http.tls`.
@@ -301,6 +315,18 @@ fn parse_storage(mut s: Section<'_>) -> Result<StorageConfig, ConfigError> {
         p.finish()?;
         v
     };
+    let gc = {
+        let mut g = maintenance.section_or_empty("gc")?;
+        let v = GcSchedule {
+            enabled: g.bool("enabled", false)?,
+            interval: g.duration("interval", Duration::from_secs(24 * 3600))?,
+            deleteuntagged: g.bool("deleteuntagged", false)?,
+            minage: g.duration("minage", Duration::from_secs(3600))?,
+            dryrun: g.bool("dryrun", false)?,
+        };
+        g.finish()?;
+        v
+    };
     let readonly = match maintenance.section("readonly")? {
         Some(mut r) => {
             let e = r.bool("enabled", false)?;
@@ -322,6 +348,7 @@ fn parse_storage(mut s: Section<'_>) -> Result<StorageConfig, ConfigError> {
         delete_enabled,
         readonly,
         uploadpurging,
+        gc,
     })
 }
 

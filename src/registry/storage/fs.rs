@@ -7,7 +7,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::{FileInfo, FileWriter, StorageDriver, StorageError};
+use super::{FileInfo, FileWriter, LockGuard, StorageDriver, StorageError};
 
 /// Storage in a local directory.
 pub struct FsDriver {
@@ -162,6 +162,41 @@ impl StorageDriver for FsDriver {
         Ok(())
     }
 
+    fn remove_empty_dir(&self, path: &str) -> Result<bool, StorageError> {
+        match fs::remove_dir(self.full(path)) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::DirectoryNotEmpty => Ok(false),
+            Err(e) => Err(StorageError::from_io(path, e)),
+        }
+    }
+
+    fn touch(&self, path: &str) -> Result<(), StorageError> {
+        let f = OpenOptions::new()
+            .write(true)
+            .open(self.full(path))
+            .map_err(|e| StorageError::from_io(path, e))?;
+        f.set_modified(std::time::SystemTime::now())
+            .map_err(|e| StorageError::from_io(path, e))
+    }
+
+    fn lock(&self, exclusive: bool) -> Result<LockGuard, StorageError> {
+        let path = self.tmp.join("gc.lock");
+        let err = |e| StorageError::from_io(".regctl-tmp/gc.lock", e);
+        fs::create_dir_all(&self.tmp).map_err(err)?;
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(err)?;
+        if exclusive {
+            f.lock().map_err(err)?;
+        } else {
+            f.lock_shared().map_err(err)?;
+        }
+        Ok(LockGuard::new(f))
+    }
+
     fn clean_temporaries(&self, older_than: std::time::Duration) -> Result<usize, StorageError> {
         let mut removed = 0;
         let Ok(entries) = fs::read_dir(&self.tmp) else {
@@ -174,7 +209,7 @@ impl StorageDriver for FsDriver {
                 .ok()
                 .and_then(|t| t.elapsed().ok())
                 .is_some_and(|age| age > older_than);
-            if old && fs::remove_file(entry.path()).is_ok() {
+            if old && entry.file_name() != "gc.lock" && fs::remove_file(entry.path()).is_ok() {
                 removed += 1;
             }
         }

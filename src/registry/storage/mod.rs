@@ -51,6 +51,15 @@ impl StorageError {
     }
 }
 
+/// Holds a lock until dropped.
+pub struct LockGuard(#[allow(dead_code)] Box<dyn Send>);
+
+impl LockGuard {
+    pub fn new(inner: impl Send + 'static) -> Self {
+        LockGuard(Box::new(inner))
+    }
+}
+
 /// An open file being appended to.
 pub trait FileWriter: Write + Send {
     /// Bytes in the file so far.
@@ -76,6 +85,15 @@ pub trait StorageDriver: Send + Sync + 'static {
     fn move_to(&self, src: &str, dst: &str) -> Result<(), StorageError>;
     /// Removes a file or a whole directory tree.
     fn delete(&self, path: &str) -> Result<(), StorageError>;
+    /// Removes a directory if it is empty; `Ok(false)` if it is not.
+    fn remove_empty_dir(&self, path: &str) -> Result<bool, StorageError>;
+    /// Marks a file as just used (its modification time becomes now), so a
+    /// concurrent garbage collection keeps it.
+    fn touch(&self, path: &str) -> Result<(), StorageError>;
+    /// Takes the storage-wide GC lock: shared for writers that reference
+    /// existing content, exclusive for the collector's deletions. Released
+    /// when the guard drops.
+    fn lock(&self, exclusive: bool) -> Result<LockGuard, StorageError>;
     /// Removes temporary files a crash left behind, older than `older_than`
     /// (younger ones may belong to another live process).
     fn clean_temporaries(&self, older_than: std::time::Duration) -> Result<usize, StorageError>;
