@@ -28,6 +28,8 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue, inspect and renew TLS certificates')
             [CompletionResult]::new('htpasswd', 'htpasswd', [CompletionResultType]::ParameterValue, 'Manage the registry''s bcrypt htpasswd file')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that a registry answers 2xx/3xx on URL (container health checks)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bundled OCI registry (reads distribution''s config.yml)')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove unreferenced manifests, links and blobs; safe while the registry runs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a directory)')
@@ -181,6 +183,31 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
         'regctl;htpasswd;help;help' {
             break
         }
+        'regctl;render' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The answers file [default: DIR/regctl.yaml]; the registry directory is the file''s directory')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output directory [default: the registry directory]')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Output directory [default: the registry directory]')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates overriding the built-in ones (same names)')
+            [CompletionResult]::new('--pull-user', '--pull-user', [CompletionResultType]::ParameterName, 'User for the Kubernetes image pull Secret (password from --pull-password-stdin or --pull-password-env)')
+            [CompletionResult]::new('--pull-password-env', '--pull-password-env', [CompletionResultType]::ParameterName, 'Read the pull Secret''s password from this environment variable')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('--pull-password-stdin', '--pull-password-stdin', [CompletionResultType]::ParameterName, 'Read the pull Secret''s password from stdin')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'regctl;probe' {
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate to verify https against')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'regctl;serve' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (same as the positional argument)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
@@ -224,6 +251,8 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
         'regctl;help' {
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue, inspect and renew TLS certificates')
             [CompletionResult]::new('htpasswd', 'htpasswd', [CompletionResultType]::ParameterValue, 'Manage the registry''s bcrypt htpasswd file')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that a registry answers 2xx/3xx on URL (container health checks)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bundled OCI registry (reads distribution''s config.yml)')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove unreferenced manifests, links and blobs; safe while the registry runs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a directory)')
@@ -263,6 +292,12 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             break
         }
         'regctl;help;htpasswd;list' {
+            break
+        }
+        'regctl;help;render' {
+            break
+        }
+        'regctl;help;probe' {
             break
         }
         'regctl;help;serve' {

@@ -25,6 +25,8 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --version 'Print version'
             cand cert 'Issue, inspect and renew TLS certificates'
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
+            cand render 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
+            cand probe 'Check that a registry answers 2xx/3xx on URL (container health checks)'
             cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
             cand gc 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
             cand completions 'Print a shell completion script (or write all of them to a directory)'
@@ -157,6 +159,29 @@ set edit:completion:arg-completer[regctl] = {|@words|
         }
         &'regctl;htpasswd;help;help'= {
         }
+        &'regctl;render'= {
+            cand --config 'The answers file [default: DIR/regctl.yaml]; the registry directory is the file''s directory'
+            cand -o 'Output directory [default: the registry directory]'
+            cand --out 'Output directory [default: the registry directory]'
+            cand --templates 'Directory of templates overriding the built-in ones (same names)'
+            cand --pull-user 'User for the Kubernetes image pull Secret (password from --pull-password-stdin or --pull-password-env)'
+            cand --pull-password-env 'Read the pull Secret''s password from this environment variable'
+            cand --dir 'The registry directory every command reads and writes'
+            cand --pull-password-stdin 'Read the pull Secret''s password from stdin'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;probe'= {
+            cand --cacert 'CA certificate to verify https against'
+            cand --timeout 'Give up after this many seconds'
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'regctl;serve'= {
             cand --config 'Configuration file (same as the positional argument)'
             cand --dir 'The registry directory every command reads and writes'
@@ -196,6 +221,8 @@ set edit:completion:arg-completer[regctl] = {|@words|
         &'regctl;help'= {
             cand cert 'Issue, inspect and renew TLS certificates'
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
+            cand render 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
+            cand probe 'Check that a registry answers 2xx/3xx on URL (container health checks)'
             cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
             cand gc 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
             cand completions 'Print a shell completion script (or write all of them to a directory)'
@@ -226,6 +253,10 @@ set edit:completion:arg-completer[regctl] = {|@words|
         &'regctl;help;htpasswd;verify'= {
         }
         &'regctl;help;htpasswd;list'= {
+        }
+        &'regctl;help;render'= {
+        }
+        &'regctl;help;probe'= {
         }
         &'regctl;help;serve'= {
         }

@@ -29,6 +29,8 @@ complete -c regctl -n "__fish_regctl_needs_command" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_needs_command" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "render" -d 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "probe" -d 'Check that a registry answers 2xx/3xx on URL (container health checks)'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "serve" -d 'Run the bundled OCI registry (reads distribution\'s config.yml)'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "gc" -d 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
@@ -104,6 +106,20 @@ complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_
 complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a user\'s password as the registry would (exit 1 if it does not match)'
 complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from help" -f -a "list" -d 'List users and their hash schemes; non-bcrypt entries are flagged'
 complete -c regctl -n "__fish_regctl_using_subcommand htpasswd; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand render" -l config -d 'The answers file [default: DIR/regctl.yaml]; the registry directory is the file\'s directory' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand render" -s o -l out -d 'Output directory [default: the registry directory]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand render" -l templates -d 'Directory of templates overriding the built-in ones (same names)' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand render" -l pull-user -d 'User for the Kubernetes image pull Secret (password from --pull-password-stdin or --pull-password-env)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand render" -l pull-password-env -d 'Read the pull Secret\'s password from this environment variable' -r
+complete -c regctl -n "__fish_regctl_using_subcommand render" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand render" -l pull-password-stdin -d 'Read the pull Secret\'s password from stdin'
+complete -c regctl -n "__fish_regctl_using_subcommand render" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand render" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand probe" -l cacert -d 'CA certificate to verify https against' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand probe" -l timeout -d 'Give up after this many seconds' -r
+complete -c regctl -n "__fish_regctl_using_subcommand probe" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand probe" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand serve" -l config -d 'Configuration file (same as the positional argument)' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand serve" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand serve" -l check-config -d 'Validate the configuration, print it with secrets masked, and exit'
@@ -124,13 +140,15 @@ complete -c regctl -n "__fish_regctl_using_subcommand completions" -s V -l versi
 complete -c regctl -n "__fish_regctl_using_subcommand man" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "serve" -d 'Run the bundled OCI registry (reads distribution\'s config.yml)'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "gc" -d 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd serve gc completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "render" -d 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "probe" -d 'Check that a registry answers 2xx/3xx on URL (container health checks)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "serve" -d 'Run the bundled OCI registry (reads distribution\'s config.yml)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "gc" -d 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Create (or reuse) the local CA and issue the registry\'s server certificate'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "inspect" -d 'Show a certificate and explain every problem clients would hit'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Reissue the server certificate with the same names before it expires'

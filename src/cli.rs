@@ -28,6 +28,11 @@ pub enum Command {
     /// Manage the registry's bcrypt htpasswd file.
     #[command(subcommand)]
     Htpasswd(HtpasswdCommand),
+    /// Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes
+    /// manifests from the answers file.
+    Render(RenderArgs),
+    /// Check that a registry answers 2xx/3xx on URL (container health checks).
+    Probe(ProbeArgs),
     /// Run the bundled OCI registry (reads distribution's config.yml).
     Serve(ServeArgs),
     /// Remove unreferenced manifests, links and blobs; safe while the registry runs.
@@ -267,4 +272,53 @@ pub struct GcArgs {
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     crate::registry::config::duration::parse(s)
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RenderWhat {
+    Config,
+    Compose,
+    Systemd,
+    K8s,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// What to generate.
+    #[arg(value_enum, default_value_t = RenderWhat::All)]
+    pub what: RenderWhat,
+    /// The answers file [default: DIR/regctl.yaml]; the registry directory is
+    /// the file's directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output directory [default: the registry directory].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Directory of templates overriding the built-in ones (same names).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// User for the Kubernetes image pull Secret (password from
+    /// --pull-password-stdin or --pull-password-env).
+    #[arg(long, value_name = "USER")]
+    pub pull_user: Option<String>,
+    /// Read the pull Secret's password from stdin.
+    #[arg(long, requires = "pull_user", conflicts_with = "pull_password_env")]
+    pub pull_password_stdin: bool,
+    /// Read the pull Secret's password from this environment variable.
+    #[arg(long, value_name = "VAR", requires = "pull_user")]
+    pub pull_password_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// http:// or https:// URL, e.g. https://127.0.0.1:5000/
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// CA certificate to verify https against.
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 5)]
+    pub timeout: u64,
 }

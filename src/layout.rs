@@ -62,4 +62,14 @@ impl RegistryDir {
     pub fn data(&self) -> PathBuf {
         self.root.join("data")
     }
+
+    /// `http.secret`, generated once and kept across renders (0600).
+    pub fn http_secret(&self) -> PathBuf {
+        self.root.join("auth").join("http-secret")
+    }
+
+    /// The answers file.
+    pub fn answers(&self) -> PathBuf {
+        self.root.join("regctl.yaml")
+    }
 }

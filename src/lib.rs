@@ -8,5 +8,8 @@ pub mod htpasswd;
 pub mod layout;
 pub mod netinfo;
 pub mod pki;
+pub mod probe;
 pub mod registry;
+pub mod render;
 pub mod secret;
+pub mod setup;

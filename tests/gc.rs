@@ -283,13 +283,15 @@ fn distribution_reads_what_gc_left() {
     let port = common::registry::free_port();
     let cfg = reg.path().join("dist.yml");
     std::fs::write(&cfg, format!("version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n", reg.data().display())).unwrap();
-    let mut child = std::process::Command::new("docker-registry")
-        .arg("serve")
-        .arg(&cfg)
-        .stderr(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let _child = common::ChildGuard(
+        std::process::Command::new("docker-registry")
+            .arg("serve")
+            .arg(&cfg)
+            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline);
@@ -313,8 +315,6 @@ fn distribution_reads_what_gc_left() {
     assert_eq!(sha256(&manifest.stdout), d);
     assert_eq!(get(&format!("/v2/keep/blobs/{layer}")).stdout, b"layer");
     assert!(!get(&format!("/v2/junk/blobs/{junk}")).status.success());
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 #[test]

@@ -311,12 +311,14 @@ fn two_servers_on_one_root_continue_each_others_uploads() {
         &format!("127.0.0.1:{port}"),
     );
     std::fs::write(&cfg2, text).unwrap();
-    let mut second = std::process::Command::new(assert_cmd::cargo::cargo_bin("regctl"))
-        .args(["serve", "--config"])
-        .arg(&cfg2)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let _second = common::ChildGuard(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("regctl"))
+            .args(["serve", "--config"])
+            .arg(&cfg2)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let deadline = Instant::now() + Duration::from_secs(10);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline);
@@ -357,6 +359,4 @@ fn two_servers_on_one_root_continue_each_others_uploads() {
             .body,
         data
     );
-    let _ = second.kill();
-    let _ = second.wait();
 }

@@ -114,14 +114,16 @@ fn environment_overrides_apply_at_run_time() {
     reg.kill();
     let port = free_port();
     let log = std::fs::File::create(reg.path().join("env.log")).unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("regctl"))
-        .args(["serve"])
-        .arg(reg.config_path())
-        .env("REGISTRY_HTTP_ADDR", format!("127.0.0.1:{port}"))
-        .env("REGISTRY_LOG_FORMATTER", "json")
-        .stderr(log)
-        .spawn()
-        .unwrap();
+    let child = common::ChildGuard(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("regctl"))
+            .args(["serve"])
+            .arg(reg.config_path())
+            .env("REGISTRY_HTTP_ADDR", format!("127.0.0.1:{port}"))
+            .env("REGISTRY_LOG_FORMATTER", "json")
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -130,8 +132,7 @@ fn environment_overrides_apply_at_run_time() {
         );
         std::thread::sleep(std::time::Duration::from_millis(30));
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     let log = std::fs::read_to_string(reg.path().join("env.log")).unwrap();
     let first = log.lines().find(|l| l.contains("listening")).unwrap();
     let parsed: serde_json::Value = serde_json::from_str(first).expect("JSON log lines");

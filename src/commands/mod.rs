@@ -5,6 +5,7 @@ mod cert;
 mod completions;
 mod gc;
 mod htpasswd;
+mod render;
 mod serve;
 
 use std::process::ExitCode;
@@ -18,9 +19,27 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cert(CertCommand::Inspect(args)) => cert::inspect(&args),
         Command::Cert(CertCommand::Renew(args)) => cert::renew(&cli.dir, &args),
         Command::Htpasswd(cmd) => htpasswd::run(cmd),
+        Command::Render(args) => render::run(&cli.dir, &args),
+        Command::Probe(args) => probe(&args),
         Command::Serve(args) => serve::run(&cli.dir, &args),
         Command::Gc(args) => gc::run(&cli.dir, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man => completions::man(),
+    }
+}
+
+fn probe(args: &crate::cli::ProbeArgs) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let status = rt.block_on(crate::probe::probe(
+        &args.url,
+        args.cacert.as_deref(),
+        std::time::Duration::from_secs(args.timeout),
+    ));
+    match status {
+        Ok(code) if (200..400).contains(&code) => Ok(ExitCode::SUCCESS),
+        Ok(code) => anyhow::bail!("{} answered {code}", args.url),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("probing {}", args.url))),
     }
 }

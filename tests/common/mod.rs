@@ -167,3 +167,14 @@ pub fn openssl_leaf(dir: &Path, ca: &str, name: &str, ext: &str, days: &str) {
 }
 pub mod oci;
 pub mod registry;
+
+/// Kills and reaps a spawned process when dropped, so a failing test never
+/// leaves a server running.
+pub struct ChildGuard(pub std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -1,0 +1,462 @@
+//! Renders everything the tutorials make people write by hand (config.yml,
+//! docker-compose.yml, a systemd unit, a complete Kubernetes deployment)
+//! from one [`Setup`] through minijinja templates.
+//!
+//! Templates are embedded in the binary; a `--templates DIR` holding a file
+//! of the same name overrides it, so people customise without forking.
+//! Everything is rendered in memory first, so a failure writes nothing.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use minijinja::value::Serde;
+use minijinja::{Environment, Value, context};
+use sha2::{Digest as _, Sha256};
+
+use crate::fsutil::{self, MODE_PUBLIC, MODE_SECRET, Overwrite};
+use crate::layout::RegistryDir;
+use crate::setup::{Engine, Setup, TlsMode};
+
+/// The embedded templates, by name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("config.yml.j2", include_str!("../templates/config.yml.j2")),
+    (
+        "docker-compose.yml.j2",
+        include_str!("../templates/docker-compose.yml.j2"),
+    ),
+    (
+        "docker-run.sh.j2",
+        include_str!("../templates/docker-run.sh.j2"),
+    ),
+    (
+        "regctl-registry.service.j2",
+        include_str!("../templates/regctl-registry.service.j2"),
+    ),
+    (
+        "k8s/namespace.yaml.j2",
+        include_str!("../templates/k8s/namespace.yaml.j2"),
+    ),
+    (
+        "k8s/secrets.yaml.j2",
+        include_str!("../templates/k8s/secrets.yaml.j2"),
+    ),
+    (
+        "k8s/configmap.yaml.j2",
+        include_str!("../templates/k8s/configmap.yaml.j2"),
+    ),
+    (
+        "k8s/storage.yaml.j2",
+        include_str!("../templates/k8s/storage.yaml.j2"),
+    ),
+    (
+        "k8s/deployment.yaml.j2",
+        include_str!("../templates/k8s/deployment.yaml.j2"),
+    ),
+    (
+        "k8s/service.yaml.j2",
+        include_str!("../templates/k8s/service.yaml.j2"),
+    ),
+    (
+        "k8s/ingress.yaml.j2",
+        include_str!("../templates/k8s/ingress.yaml.j2"),
+    ),
+    (
+        "k8s/gc-cronjob.yaml.j2",
+        include_str!("../templates/k8s/gc-cronjob.yaml.j2"),
+    ),
+    (
+        "k8s/redis.yaml.j2",
+        include_str!("../templates/k8s/redis.yaml.j2"),
+    ),
+    (
+        "k8s/pull-secret.yaml.j2",
+        include_str!("../templates/k8s/pull-secret.yaml.j2"),
+    ),
+    (
+        "k8s/local-registry-hosting.yaml.j2",
+        include_str!("../templates/k8s/local-registry-hosting.yaml.j2"),
+    ),
+    (
+        "k8s/node-trust.yaml.j2",
+        include_str!("../templates/k8s/node-trust.yaml.j2"),
+    ),
+    (
+        "k8s/kustomization.yaml.j2",
+        include_str!("../templates/k8s/kustomization.yaml.j2"),
+    ),
+];
+
+/// Image of the bundled registry (built by `regctl image build`).
+pub const BUNDLED_IMAGE: &str = concat!("regctl:", env!("CARGO_PKG_VERSION"));
+/// Small image with `sh` for the node-trust DaemonSet.
+pub const NODE_TRUST_IMAGE: &str = "busybox:1.36";
+
+/// What to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    Config,
+    Compose,
+    Systemd,
+    K8s,
+    All,
+}
+
+/// One output file.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Relative to the output directory.
+    pub path: PathBuf,
+    pub contents: String,
+    /// Holds a secret (written 0600).
+    pub secret: bool,
+}
+
+/// Why rendering failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Setup(#[from] crate::setup::SetupError),
+    #[error("template {name}: {source}")]
+    Template {
+        name: String,
+        #[source]
+        source: minijinja::Error,
+    },
+    #[error("{} is needed for {what}: {hint}", path.display())]
+    Missing {
+        path: PathBuf,
+        what: &'static str,
+        hint: &'static str,
+    },
+    #[error(transparent)]
+    Read(#[from] fsutil::ReadError),
+    #[error(transparent)]
+    Write(#[from] fsutil::FsError),
+}
+
+/// Inputs beyond the answers.
+pub struct Inputs<'a> {
+    pub setup: &'a Setup,
+    /// The registry directory (absolute).
+    pub dir: &'a Path,
+    pub templates: Option<&'a Path>,
+    /// `http.secret`, kept across renders.
+    pub http_secret: String,
+    /// Credentials for the image pull Secret, when known.
+    pub pull: Option<(String, String)>,
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn read_required(
+    path: PathBuf,
+    what: &'static str,
+    hint: &'static str,
+) -> Result<Vec<u8>, RenderError> {
+    if !path.exists() {
+        return Err(RenderError::Missing { path, what, hint });
+    }
+    Ok(fsutil::read(&path)?)
+}
+
+/// Reads the persistent `http.secret`, creating it (0600) on first use.
+pub fn http_secret(dir: &Path) -> Result<String, RenderError> {
+    let path = RegistryDir::new(dir).http_secret();
+    if let Ok(text) = fsutil::read_to_string(&path) {
+        let t = text.trim().to_string();
+        if !t.is_empty() {
+            return Ok(t);
+        }
+    }
+    let mut raw = [0u8; 32];
+    getrandom::fill(&mut raw).map_err(|e| {
+        RenderError::Read(fsutil::ReadError::Io {
+            path: path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })
+    })?;
+    let secret = hex::encode(raw);
+    fsutil::write_atomic(
+        &path,
+        format!("{secret}\n").as_bytes(),
+        MODE_SECRET,
+        Overwrite::Replace,
+    )?;
+    Ok(secret)
+}
+
+fn environment(templates: Option<&Path>) -> Result<Environment<'static>, RenderError> {
+    let mut env = Environment::new();
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|source| RenderError::Template {
+            name: "(syntax)".into(),
+            source,
+        })?;
+    env.set_syntax(syntax);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    for (name, builtin) in TEMPLATES {
+        let text = match templates.map(|d| d.join(name)).filter(|p| p.is_file()) {
+            Some(p) => fsutil::read_to_string(&p)?,
+            None => builtin.to_string(),
+        };
+        env.add_template_owned(name.to_string(), text)
+            .map_err(|source| RenderError::Template {
+                name: name.to_string(),
+                source,
+            })?;
+    }
+    Ok(env)
+}
+
+fn render_one(env: &Environment<'_>, name: &str, ctx: &Value) -> Result<String, RenderError> {
+    env.get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map_err(|source| RenderError::Template {
+            name: name.to_string(),
+            source,
+        })
+}
+
+/// Renders the requested files in memory.
+pub fn render(inputs: &Inputs<'_>, what: What) -> Result<Vec<Rendered>, RenderError> {
+    let s = inputs.setup;
+    s.validate()?;
+    let env = environment(inputs.templates)?;
+    let layout = RegistryDir::new(inputs.dir);
+    let tls = s.tls != TlsMode::None;
+    let auth = !s.users.is_empty() || layout.htpasswd().exists();
+    let engine = match s.engine {
+        Engine::Bundled => "bundled",
+        Engine::Distribution => "distribution",
+    };
+    let (image, container_config) = match (s.engine, s.distribution_version) {
+        (Engine::Bundled, _) => (BUNDLED_IMAGE.to_string(), "/etc/docker/registry/config.yml"),
+        (Engine::Distribution, 3) => ("registry:3".to_string(), "/etc/distribution/config.yml"),
+        (Engine::Distribution, _) => (
+            "registry:2.8.3".to_string(),
+            "/etc/docker/registry/config.yml",
+        ),
+    };
+    let image = s.image.clone().unwrap_or(image);
+    let target = match s.target {
+        crate::setup::Target::Local => "local",
+        crate::setup::Target::Compose => "compose",
+        crate::setup::Target::Kubernetes => "kubernetes",
+    };
+    let base = context! {
+        setup => Value::from(Serde(s)),
+        engine, target, tls, auth,
+        image => image.clone(),
+        container_config,
+        registry_host => s.registry_host(),
+        dir => inputs.dir.display().to_string(),
+        http_secret => inputs.http_secret.clone(),
+        probe_url => format!("{}://127.0.0.1:5000/", if tls { "https" } else { "http" }),
+    };
+    // Host paths, for `regctl serve` (and distribution) on this machine.
+    // (In `context!`, the leftmost value of a key wins.)
+    let host_cfg = context! {
+        storage_root => layout.root().join(&s.storage.data_dir).display().to_string(),
+        listen_port => s.port,
+        tls_cert => layout.server_fullchain().display().to_string(),
+        tls_key => layout.server_key().display().to_string(),
+        htpasswd => layout.htpasswd().display().to_string(),
+        redis_addr => "127.0.0.1:6379",
+        for_k8s => false,
+        ..base.clone()
+    };
+    let mut out = Vec::new();
+    let want = |w: What| what == w || what == What::All;
+    if want(What::Config) || want(What::Compose) || want(What::Systemd) {
+        out.push(Rendered {
+            path: "config.yml".into(),
+            contents: render_one(&env, "config.yml.j2", &host_cfg)?,
+            secret: true,
+        });
+    }
+    if want(What::Compose) {
+        out.push(Rendered {
+            path: "docker-compose.yml".into(),
+            contents: render_one(&env, "docker-compose.yml.j2", &host_cfg)?,
+            secret: false,
+        });
+    }
+    if want(What::Systemd) {
+        out.push(Rendered {
+            path: "regctl-registry.service".into(),
+            contents: render_one(&env, "regctl-registry.service.j2", &host_cfg)?,
+            secret: false,
+        });
+    }
+    if want(What::K8s) {
+        out.extend(render_k8s(&env, inputs, &base, &layout, tls, auth)?);
+    }
+    Ok(out)
+}
+
+/// The `docker run` equivalent of the compose file.
+pub fn docker_run(inputs: &Inputs<'_>) -> Result<String, RenderError> {
+    inputs.setup.validate()?;
+    let env = environment(inputs.templates)?;
+    let s = inputs.setup;
+    let image = s.image.clone().unwrap_or_else(|| match s.engine {
+        Engine::Bundled => BUNDLED_IMAGE.to_string(),
+        Engine::Distribution if s.distribution_version == 3 => "registry:3".into(),
+        Engine::Distribution => "registry:2.8.3".into(),
+    });
+    let ctx = context! {
+        setup => Value::from(Serde(s)),
+        tls => s.tls != TlsMode::None,
+        auth => !s.users.is_empty() || RegistryDir::new(inputs.dir).htpasswd().exists(),
+        dir => inputs.dir.display().to_string(),
+        image,
+        container_config => if s.engine == Engine::Distribution && s.distribution_version == 3 { "/etc/distribution/config.yml" } else { "/etc/docker/registry/config.yml" },
+    };
+    Ok(render_one(&env, "docker-run.sh.j2", &ctx)?
+        .trim()
+        .to_string())
+}
+
+fn render_k8s(
+    env: &Environment<'_>,
+    inputs: &Inputs<'_>,
+    base: &Value,
+    layout: &RegistryDir,
+    tls: bool,
+    auth: bool,
+) -> Result<Vec<Rendered>, RenderError> {
+    let s = inputs.setup;
+    let ns = s.kubernetes.namespace.clone();
+    // The same config.yml with container paths; http.secret comes from the
+    // Secret through REGISTRY_HTTP_SECRET, so the ConfigMap holds no secret.
+    let container_cfg = context! {
+        storage_root => "/var/lib/registry",
+        listen_port => 5000,
+        tls_cert => "/certs/registry.fullchain.crt",
+        tls_key => "/certs/registry.key",
+        htpasswd => "/auth/htpasswd",
+        redis_addr => "registry-redis:6379",
+        http_secret => "set-by-REGISTRY_HTTP_SECRET",
+        for_k8s => true,
+        ..base.clone()
+    };
+    let k8s_config = render_one(env, "config.yml.j2", &container_cfg)?;
+    let (tls_crt, tls_key, ca) = if tls {
+        (
+            read_required(
+                layout.server_fullchain(),
+                "the Kubernetes TLS Secret",
+                "run `regctl cert issue` first",
+            )?,
+            read_required(
+                layout.server_key(),
+                "the Kubernetes TLS Secret",
+                "run `regctl cert issue` first",
+            )?,
+            read_required(
+                layout.ca_cert(),
+                "the node-trust DaemonSet",
+                "run `regctl cert issue` first",
+            )?,
+        )
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let htpasswd = if auth {
+        read_required(
+            layout.htpasswd(),
+            "the htpasswd Secret",
+            "add a user with `regctl htpasswd add`",
+        )?
+    } else {
+        Vec::new()
+    };
+    let dockerconfigjson = inputs.pull.as_ref().map(|(user, password)| {
+        let auth = b64(format!("{user}:{password}").as_bytes());
+        let doc = serde_json::json!({"auths": {s.registry_host(): {"username": user, "password": password, "auth": auth}}});
+        b64(doc.to_string().as_bytes())
+    });
+    let mut node_selector = s.kubernetes.node_selector.clone();
+    if s.kubernetes.pin_control_plane {
+        node_selector.insert(
+            "node-role.kubernetes.io/control-plane".into(),
+            String::new(),
+        );
+    }
+    let mut names: Vec<(&str, bool)> = vec![
+        ("namespace", false),
+        ("secrets", true),
+        ("configmap", false),
+        ("storage", false),
+        ("deployment", false),
+        ("service", false),
+    ];
+    if s.kubernetes.ingress.is_some() {
+        names.push(("ingress", false));
+    }
+    if s.engine == Engine::Bundled {
+        names.push(("gc-cronjob", false));
+    }
+    if s.redis {
+        names.push(("redis", false));
+    }
+    if dockerconfigjson.is_some() {
+        names.push(("pull-secret", true));
+    }
+    names.push(("local-registry-hosting", false));
+    if tls {
+        names.push(("node-trust", false));
+    }
+    // Pods restart when the configuration changes.
+    let config_sha = hex::encode(Sha256::digest(k8s_config.as_bytes()));
+    let ctx = context! {
+        ns,
+        k8s_config,
+        config_sha,
+        node_selector => Value::from(Serde(&node_selector)),
+        ingress => Value::from(Serde(&s.kubernetes.ingress)),
+        gc_image => s.image.clone().unwrap_or_else(|| BUNDLED_IMAGE.to_string()),
+        node_trust_image => NODE_TRUST_IMAGE,
+        ca_pem => String::from_utf8_lossy(&ca).into_owned(),
+        b64 => context! {
+            tls_crt => b64(&tls_crt),
+            tls_key => b64(&tls_key),
+            ca => b64(&ca),
+            htpasswd => b64(&htpasswd),
+            http_secret => b64(inputs.http_secret.as_bytes()),
+            dockerconfigjson => dockerconfigjson.unwrap_or_default(),
+        },
+        k8s_files => names.iter().map(|(n, _)| format!("{n}.yaml")).collect::<Vec<_>>(),
+        ..base.clone()
+    };
+    let mut out = Vec::new();
+    for (name, secret) in &names {
+        out.push(Rendered {
+            path: PathBuf::from("k8s").join(format!("{name}.yaml")),
+            contents: render_one(env, &format!("k8s/{name}.yaml.j2"), &ctx)?,
+            secret: *secret,
+        });
+    }
+    out.push(Rendered {
+        path: "k8s/kustomization.yaml".into(),
+        contents: render_one(env, "k8s/kustomization.yaml.j2", &ctx)?,
+        secret: false,
+    });
+    Ok(out)
+}
+
+/// Writes rendered files under `out` (secrets 0600); returns their paths.
+pub fn write(out: &Path, files: &[Rendered]) -> Result<Vec<PathBuf>, RenderError> {
+    let mut written = Vec::new();
+    for f in files {
+        let path = out.join(&f.path);
+        let mode = if f.secret { MODE_SECRET } else { MODE_PUBLIC };
+        fsutil::write_atomic(&path, f.contents.as_bytes(), mode, Overwrite::Replace)?;
+        written.push(path);
+    }
+    Ok(written)
+}
