@@ -49,35 +49,6 @@ fn blob_path(reg: &Registry, d: &str) -> PathBuf {
     ))
 }
 
-fn skopeo(reg: &Registry, args: &[&str]) -> std::process::Output {
-    require("skopeo");
-    let certs = reg.path().join("skopeo-certs");
-    std::fs::create_dir_all(&certs).unwrap();
-    std::fs::copy(reg.ca(), certs.join("ca.crt")).unwrap();
-    let creds = format!("{USER}:{PASSWORD}");
-    let mut full = vec![args[0].to_string()];
-    if args[0] == "copy" {
-        full.extend(
-            [
-                "--src-cert-dir",
-                certs.to_str().unwrap(),
-                "--dest-cert-dir",
-                certs.to_str().unwrap(),
-                "--src-creds",
-                &creds,
-                "--dest-creds",
-                &creds,
-            ]
-            .map(String::from),
-        );
-    } else {
-        full.extend(["--cert-dir", certs.to_str().unwrap(), "--creds", &creds].map(String::from));
-    }
-    full.extend(args[1..].iter().map(|s| s.to_string()));
-    let refs: Vec<&str> = full.iter().map(String::as_str).collect();
-    run("skopeo", &refs, Path::new("."))
-}
-
 #[test]
 fn gc_removes_garbage_and_keeps_everything_reachable() {
     let reg = Registry::start();
@@ -103,33 +74,27 @@ fn gc_removes_garbage_and_keeps_everything_reachable() {
     let dst = |tag: &str| format!("docker://{}/gc/app:{tag}", reg.host());
     for tag in ["v1", "old"] {
         assert!(
-            skopeo(&reg, &["copy", "--preserve-digests", &src(tag), &dst(tag)])
+            reg.skopeo(&["copy", "--preserve-digests", &src(tag), &dst(tag)])
                 .status
                 .success()
         );
     }
     assert!(
-        skopeo(
-            &reg,
-            &[
-                "copy",
-                "--all",
-                "--preserve-digests",
-                &src("multi"),
-                &dst("multi")
-            ]
-        )
+        reg.skopeo(&[
+            "copy",
+            "--all",
+            "--preserve-digests",
+            &src("multi"),
+            &dst("multi")
+        ])
         .status
         .success()
     );
     // Retag `old` to another image: the first revision becomes untagged.
     assert!(
-        skopeo(
-            &reg,
-            &["copy", "--preserve-digests", &src("newer"), &dst("old")]
-        )
-        .status
-        .success()
+        reg.skopeo(&["copy", "--preserve-digests", &src("newer"), &dst("old")])
+            .status
+            .success()
     );
     // An artifact referring to v1 (kept) and one referring to the retagged revision (goes).
     let cfg = reg.push_blob("gc/app", b"{\"sig\":1}");
@@ -212,7 +177,7 @@ fn gc_removes_garbage_and_keeps_everything_reachable() {
         }
         let (from, to) = (dst(tag), format!("oci:{}:{tag}", back.dir.display()));
         args.extend([from.as_str(), to.as_str()]);
-        let out = skopeo(&reg, &args);
+        let out = reg.skopeo(&args);
         assert!(out.status.success(), "{tag}: {}", text(&out));
     }
     assert_eq!(back.digest_of("multi"), multi.digest);
@@ -292,11 +257,7 @@ fn distribution_reads_what_gc_left() {
             .spawn()
             .unwrap(),
     );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline);
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    common::wait_for_port(port, String::new);
     // distribution 2.8 serves OCI manifests only to clients that accept them.
     let get = |path: &str| {
         run(
@@ -321,7 +282,6 @@ fn distribution_reads_what_gc_left() {
 fn gc_during_continuous_pushes_never_breaks_an_acknowledged_image() {
     let reg = Registry::start();
     let creds = Some((USER, PASSWORD));
-    let stop = std::sync::atomic::AtomicBool::new(false);
     // A short grace period: untagged images become garbage within the run,
     // while pushes in progress (seconds at most here) are protected.
     let min_age = "1s";
@@ -330,10 +290,8 @@ fn gc_during_continuous_pushes_never_breaks_an_acknowledged_image() {
             let mut ok: Vec<(String, String)> = Vec::new();
             let mut untagged_layers: Vec<(String, Vec<u8>)> = Vec::new();
             let (mut failed, mut reused) = (0, 0);
-            for i in 0..2000u32 {
-                if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    break;
-                }
+            // A fixed amount of work, whatever the machine's speed.
+            for i in 0..60u32 {
                 // Every other image reuses the layer of an image untagged
                 // earlier, which the collector may be deleting right now; like
                 // Docker it skips the upload when HEAD says the blob exists.
@@ -404,14 +362,12 @@ fn gc_during_continuous_pushes_never_breaks_an_acknowledged_image() {
             }
             (ok, failed, reused)
         });
-        let deadline = Instant::now() + Duration::from_secs(8);
         let (mut runs, mut removed) = (0, 0);
-        while Instant::now() < deadline && !pusher.is_finished() {
+        while !pusher.is_finished() {
             let r = gc(&reg, &["--delete-untagged", "--min-age", min_age]);
             removed += r["blobs_removed"].as_u64().unwrap_or(0);
             runs += 1;
         }
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
         assert!(runs >= 3, "only {runs} GC runs");
         assert!(
             removed > 0,

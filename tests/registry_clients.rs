@@ -5,40 +5,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use common::oci::{Desc, Layout};
-use common::registry::{PASSWORD, Registry, USER, free_port};
+use common::registry::{Registry, USER, free_port};
 use common::{require, run, text};
-
-/// Runs skopeo with the registry's CA and the test user's credentials.
-fn skopeo(reg_certs: &Path, args: &[&str]) -> std::process::Output {
-    require("skopeo");
-    let creds = format!("{USER}:{PASSWORD}");
-    let certs = reg_certs.to_str().unwrap();
-    let mut full: Vec<String> = Vec::new();
-    let verb = args[0];
-    full.push(verb.into());
-    match verb {
-        "copy" => full.extend(
-            [
-                "--src-cert-dir",
-                certs,
-                "--dest-cert-dir",
-                certs,
-                "--src-creds",
-                &creds,
-                "--dest-creds",
-                &creds,
-            ]
-            .map(String::from),
-        ),
-        _ => full.extend(["--cert-dir", certs, "--creds", &creds].map(String::from)),
-    }
-    full.extend(args[1..].iter().map(|s| s.to_string()));
-    let refs: Vec<&str> = full.iter().map(String::as_str).collect();
-    run("skopeo", &refs, Path::new("."))
-}
 
 fn ok(out: std::process::Output) -> String {
     assert!(out.status.success(), "{}", text(&out));
@@ -77,54 +47,41 @@ fn skopeo_round_trips_images_and_indexes() {
     let src_ref = |tag: &str| format!("oci:{}:{tag}", src.dir.display());
     let dst = |tag: &str| format!("docker://{}/demo/app:{tag}", reg.host());
 
-    ok(skopeo(
-        &certs,
-        &["copy", "--preserve-digests", &src_ref("v1"), &dst("v1")],
-    ));
-    ok(skopeo(
-        &certs,
-        &[
-            "copy",
-            "--all",
-            "--preserve-digests",
-            &src_ref("multi"),
-            &dst("multi"),
-        ],
-    ));
+    ok(reg.skopeo(&["copy", "--preserve-digests", &src_ref("v1"), &dst("v1")]));
+    ok(reg.skopeo(&[
+        "copy",
+        "--all",
+        "--preserve-digests",
+        &src_ref("multi"),
+        &dst("multi"),
+    ]));
 
     // The registry serves the manifests byte for byte.
-    let raw = ok(skopeo(&certs, &["inspect", "--raw", &dst("v1")]));
+    let raw = ok(reg.skopeo(&["inspect", "--raw", &dst("v1")]));
     assert_eq!(common::registry::sha256(raw.as_bytes()), single.digest);
-    let raw = ok(skopeo(&certs, &["inspect", "--raw", &dst("multi")]));
+    let raw = ok(reg.skopeo(&["inspect", "--raw", &dst("multi")]));
     assert_eq!(common::registry::sha256(raw.as_bytes()), multi.digest);
     let info: serde_json::Value =
-        serde_json::from_str(&ok(skopeo(&certs, &["inspect", &dst("v1")]))).unwrap();
+        serde_json::from_str(&ok(reg.skopeo(&["inspect", &dst("v1")]))).unwrap();
     assert_eq!(info["Architecture"], "amd64");
     assert_eq!(info["Digest"], single.digest);
-    let tags: serde_json::Value = serde_json::from_str(&ok(skopeo(
-        &certs,
-        &["list-tags", &format!("docker://{}/demo/app", reg.host())],
-    )))
+    let tags: serde_json::Value = serde_json::from_str(&ok(
+        reg.skopeo(&["list-tags", &format!("docker://{}/demo/app", reg.host())])
+    ))
     .unwrap();
     assert_eq!(tags["Tags"], serde_json::json!(["multi", "v1"]));
 
     // Copy back and compare every digest.
     let back = Layout::new(&work.path().join("back"));
     let back_ref = |tag: &str| format!("oci:{}:{tag}", back.dir.display());
-    ok(skopeo(
-        &certs,
-        &["copy", "--preserve-digests", &dst("v1"), &back_ref("v1")],
-    ));
-    ok(skopeo(
-        &certs,
-        &[
-            "copy",
-            "--all",
-            "--preserve-digests",
-            &dst("multi"),
-            &back_ref("multi"),
-        ],
-    ));
+    ok(reg.skopeo(&["copy", "--preserve-digests", &dst("v1"), &back_ref("v1")]));
+    ok(reg.skopeo(&[
+        "copy",
+        "--all",
+        "--preserve-digests",
+        &dst("multi"),
+        &back_ref("multi"),
+    ]));
     assert_eq!(back.digest_of("v1"), single.digest);
     assert_eq!(back.digest_of("multi"), multi.digest);
     for l in &layers {
@@ -136,12 +93,12 @@ fn skopeo_round_trips_images_and_indexes() {
     }
 
     // Delete: the tag's manifest disappears.
-    ok(skopeo(&certs, &["delete", &dst("v1")]));
-    let gone = skopeo(&certs, &["inspect", "--raw", &dst("v1")]);
+    ok(reg.skopeo(&["delete", &dst("v1")]));
+    let gone = reg.skopeo(&["inspect", "--raw", &dst("v1")]);
     assert!(!gone.status.success());
     assert!(text(&gone).contains("manifest unknown"), "{}", text(&gone));
     assert!(
-        skopeo(&certs, &["inspect", "--raw", &dst("multi")])
+        reg.skopeo(&["inspect", "--raw", &dst("multi")])
             .status
             .success()
     );
@@ -198,15 +155,9 @@ impl Distribution {
             .stderr(log)
             .spawn()
             .expect("start docker-registry");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "docker-registry did not start: {}",
-                std::fs::read_to_string(reg.path().join("distribution.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        common::wait_for_port(port, || {
+            std::fs::read_to_string(reg.path().join("distribution.log")).unwrap_or_default()
+        });
         Distribution { child, port }
     }
 }
@@ -221,7 +172,6 @@ impl Drop for Distribution {
 #[test]
 fn data_moves_both_ways_with_distribution() {
     let mut reg = Registry::start();
-    let certs = cert_dir(&reg);
     let work = tempfile::tempdir().unwrap();
     let (src, single, multi, layers) = build_layout(&work.path().join("src"));
     let src_ref = |tag: &str| format!("oci:{}:{tag}", src.dir.display());
@@ -230,30 +180,24 @@ fn data_moves_both_ways_with_distribution() {
     reg.kill();
     let dist = Distribution::start(&reg, free_port());
     let via_dist = |repo: &str, tag: &str| format!("docker://localhost:{}/{repo}:{tag}", dist.port);
-    ok(skopeo(
-        &certs,
-        &[
-            "copy",
-            "--all",
-            "--preserve-digests",
-            &src_ref("multi"),
-            &via_dist("from-dist", "multi"),
-        ],
-    ));
+    ok(reg.skopeo(&[
+        "copy",
+        "--all",
+        "--preserve-digests",
+        &src_ref("multi"),
+        &via_dist("from-dist", "multi"),
+    ]));
     drop(dist);
     reg.spawn();
     let via_reg = |repo: &str, tag: &str| format!("docker://{}/{repo}:{tag}", reg.host());
     let back = Layout::new(&work.path().join("back1"));
-    ok(skopeo(
-        &certs,
-        &[
-            "copy",
-            "--all",
-            "--preserve-digests",
-            &via_reg("from-dist", "multi"),
-            &format!("oci:{}:multi", back.dir.display()),
-        ],
-    ));
+    ok(reg.skopeo(&[
+        "copy",
+        "--all",
+        "--preserve-digests",
+        &via_reg("from-dist", "multi"),
+        &format!("oci:{}:multi", back.dir.display()),
+    ]));
     assert_eq!(back.digest_of("multi"), multi.digest);
     for l in &layers {
         assert!(back.has_blob(&l.digest));
@@ -262,36 +206,27 @@ fn data_moves_both_ways_with_distribution() {
     assert_eq!(catalog["repositories"], serde_json::json!(["from-dist"]));
 
     // 2. Pushed through regctl, pulled through distribution.
-    ok(skopeo(
-        &certs,
-        &[
-            "copy",
-            "--preserve-digests",
-            &src_ref("v1"),
-            &via_reg("from-regctl", "v1"),
-        ],
-    ));
+    ok(reg.skopeo(&[
+        "copy",
+        "--preserve-digests",
+        &src_ref("v1"),
+        &via_reg("from-regctl", "v1"),
+    ]));
     reg.kill();
     let dist = Distribution::start(&reg, free_port());
     let via_dist = |repo: &str, tag: &str| format!("docker://localhost:{}/{repo}:{tag}", dist.port);
     let back = Layout::new(&work.path().join("back2"));
-    ok(skopeo(
-        &certs,
-        &[
-            "copy",
-            "--preserve-digests",
-            &via_dist("from-regctl", "v1"),
-            &format!("oci:{}:v1", back.dir.display()),
-        ],
-    ));
+    ok(reg.skopeo(&[
+        "copy",
+        "--preserve-digests",
+        &via_dist("from-regctl", "v1"),
+        &format!("oci:{}:v1", back.dir.display()),
+    ]));
     assert_eq!(back.digest_of("v1"), single.digest);
-    let tags: serde_json::Value = serde_json::from_str(&ok(skopeo(
-        &certs,
-        &[
-            "list-tags",
-            &format!("docker://localhost:{}/from-regctl", dist.port),
-        ],
-    )))
+    let tags: serde_json::Value = serde_json::from_str(&ok(reg.skopeo(&[
+        "list-tags",
+        &format!("docker://localhost:{}/from-regctl", dist.port),
+    ])))
     .unwrap();
     assert_eq!(tags["Tags"], serde_json::json!(["v1"]));
 }

@@ -332,15 +332,9 @@ fn rendered_config_runs_regctl_serve_and_distribution() {
             .spawn()
             .unwrap(),
     );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{}",
-            std::fs::read_to_string(d.join("dist.log")).unwrap_or_default()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    common::wait_for_port(port, || {
+        std::fs::read_to_string(d.join("dist.log")).unwrap_or_default()
+    });
     let certs = d.join("skopeo-certs");
     std::fs::create_dir_all(&certs).unwrap();
     std::fs::copy(d.join("certs/ca.crt"), certs.join("ca.crt")).unwrap();

@@ -124,14 +124,9 @@ fn environment_overrides_apply_at_run_time() {
             .spawn()
             .unwrap(),
     );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "did not listen on the overridden address"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(30));
-    }
+    common::wait_for_port(port, || {
+        "did not listen on the overridden address".to_string()
+    });
     drop(child);
     let log = std::fs::read_to_string(reg.path().join("env.log")).unwrap();
     let first = log.lines().find(|l| l.contains("listening")).unwrap();

@@ -178,3 +178,17 @@ impl Drop for ChildGuard {
         let _ = self.0.wait();
     }
 }
+
+/// Waits until something listens on a loopback port; `why` explains a
+/// timeout (e.g. the server's log).
+pub fn wait_for_port(port: u16, why: impl Fn() -> String) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing listens on {port}: {}",
+            why()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+}

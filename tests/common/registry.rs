@@ -210,6 +210,37 @@ impl Registry {
         c.wait().unwrap()
     }
 
+    /// Runs skopeo with this registry's CA and the test user's credentials.
+    pub fn skopeo(&self, args: &[&str]) -> std::process::Output {
+        require("skopeo");
+        // skopeo reads every *.crt in the directory as a CA.
+        let certs = self.path().join("skopeo-certs");
+        std::fs::create_dir_all(&certs).unwrap();
+        std::fs::copy(self.ca(), certs.join("ca.crt")).unwrap();
+        let (certs, creds) = (certs.display().to_string(), format!("{USER}:{PASSWORD}"));
+        let mut full = vec![args[0].to_string()];
+        if args[0] == "copy" {
+            full.extend(
+                [
+                    "--src-cert-dir",
+                    &certs,
+                    "--dest-cert-dir",
+                    &certs,
+                    "--src-creds",
+                    &creds,
+                    "--dest-creds",
+                    &creds,
+                ]
+                .map(String::from),
+            );
+        } else {
+            full.extend(["--cert-dir", &certs, "--creds", &creds].map(String::from));
+        }
+        full.extend(args[1..].iter().map(|s| s.to_string()));
+        let refs: Vec<&str> = full.iter().map(String::as_str).collect();
+        super::run("skopeo", &refs, Path::new("."))
+    }
+
     pub fn host(&self) -> String {
         format!("localhost:{}", self.port)
     }

@@ -151,22 +151,21 @@ pub(super) async fn put(
     // write: a concurrent GC either deleted first (and the check fails) or
     // sees the touch and keeps it.
     let _gc = app.store.gc_shared().await?;
+    let missing = |what: &str, d: &Digest| {
+        ApiError::bad_request(
+            Code::ManifestBlobUnknown,
+            format!("{what} {d} is not in {name}; push it first"),
+        )
+        .with_detail(serde_json::json!({ "digest": d.to_string() }))
+    };
     for blob in &parsed.blobs {
         if !app.store.claim_blob(name, blob).await? {
-            return Err(ApiError::bad_request(
-                Code::ManifestBlobUnknown,
-                format!("blob {blob} is not in {name}; push it before the manifest"),
-            )
-            .with_detail(serde_json::json!({ "digest": blob.to_string() })));
+            return Err(missing("blob", blob));
         }
     }
     for child in &parsed.children {
         if !app.store.claim_manifest(name, child).await? {
-            return Err(ApiError::bad_request(
-                Code::ManifestBlobUnknown,
-                format!("manifest {child} is not in {name}; push it before the index"),
-            )
-            .with_detail(serde_json::json!({ "digest": child.to_string() })));
+            return Err(missing("manifest", child));
         }
     }
     app.store
