@@ -449,6 +449,33 @@ fn render_k8s(
     Ok(out)
 }
 
+/// Kubernetes manifests regctl owns that the current answers no longer
+/// produce (say, the pull Secret after dropping `--pull-user`): removed so
+/// no stale file, or stale secret, stays behind.
+pub fn remove_stale_k8s(out: &Path, files: &[Rendered]) -> Result<Vec<PathBuf>, RenderError> {
+    let mut removed = Vec::new();
+    for (name, _) in TEMPLATES {
+        let Some(file) = name
+            .strip_prefix("k8s/")
+            .and_then(|n| n.strip_suffix(".j2"))
+        else {
+            continue;
+        };
+        let rel = PathBuf::from("k8s").join(file);
+        let path = out.join(&rel);
+        if !files.iter().any(|f| f.path == rel) && path.exists() {
+            std::fs::remove_file(&path).map_err(|source| {
+                RenderError::Write(fsutil::FsError::Io {
+                    path: path.clone(),
+                    source,
+                })
+            })?;
+            removed.push(path);
+        }
+    }
+    Ok(removed)
+}
+
 /// Writes rendered files under `out` (secrets 0600); returns their paths.
 pub fn write(out: &Path, files: &[Rendered]) -> Result<Vec<PathBuf>, RenderError> {
     let mut written = Vec::new();

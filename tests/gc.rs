@@ -215,6 +215,8 @@ fn without_delete_untagged_revisions_stay_and_grace_period_protects_fresh_blobs(
     let d1 = reg.push_manifest("app", "t", OCI_MANIFEST, &m1);
     reg.push_manifest("app", "t", OCI_MANIFEST, &m2);
     let orphan = reg.push_blob("app", b"orphan");
+    // A repository that only ever got a blob, never a manifest.
+    let lonely = reg.push_blob("no-manifest", b"lonely");
 
     // Default grace period (1h): the fresh orphan stays.
     let r = gc(&reg, &[]);
@@ -223,8 +225,17 @@ fn without_delete_untagged_revisions_stay_and_grace_period_protects_fresh_blobs(
     assert!(blob_path(&reg, &orphan).exists());
 
     let r = gc(&reg, &["--min-age", "0s"]);
-    assert_eq!(r["blobs_removed"], 1, "{r}");
+    assert_eq!(r["blobs_removed"], 2, "{r}");
     assert!(!blob_path(&reg, &orphan).exists());
+    assert!(!blob_path(&reg, &lonely).exists());
+    let lonely_link = reg.data().join(format!(
+        "docker/registry/v2/repositories/no-manifest/_layers/sha256/{}",
+        &lonely[7..]
+    ));
+    assert!(
+        !lonely_link.exists(),
+        "the stale link of a repository without manifests is swept"
+    );
     // The untagged revision stays without --delete-untagged.
     assert_eq!(
         reg.req("GET", &format!("/v2/app/manifests/{d1}"), &[], None)

@@ -65,6 +65,14 @@ pub(super) fn run(dir: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     // Everything is rendered before anything is written.
     let files = render::render(&inputs, what)?;
     let written = render::write(&out, &files)?;
+    if matches!(what, What::K8s | What::All) {
+        for stale in render::remove_stale_k8s(&out, &files)? {
+            println!(
+                "removed {} (no longer produced by the answers)",
+                stale.display()
+            );
+        }
+    }
     for (f, path) in files.iter().zip(&written) {
         let note = if f.secret {
             "  (0600, holds secrets)"

@@ -85,7 +85,13 @@ pub fn mark(drv: &dyn StorageDriver, opts: &GcOptions) -> Result<Marked, Storage
         .unwrap_or(std::time::UNIX_EPOCH);
     let mut plans = Vec::new();
     let mut marked: HashSet<Digest> = HashSet::new();
-    for name in scan_repositories(drv, "_manifests")? {
+    // Repositories with layers but no manifest (a push that never finished)
+    // are swept too: all their links are stale.
+    let mut names = scan_repositories(drv, "_manifests")?;
+    names.extend(scan_repositories(drv, "_layers")?);
+    names.sort();
+    names.dedup();
+    for name in names {
         let plan = mark::mark_repository(drv, &name, opts.delete_untagged)?;
         marked.extend(plan.kept.iter().cloned());
         marked.extend(plan.blobs.iter().cloned());
