@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue, inspect and renew TLS certificates')
             [CompletionResult]::new('htpasswd', 'htpasswd', [CompletionResultType]::ParameterValue, 'Manage the registry''s bcrypt htpasswd file')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that a registry answers 2xx/3xx on URL (container health checks)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bundled OCI registry (reads distribution''s config.yml)')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove unreferenced manifests, links and blobs; safe while the registry runs')
@@ -198,6 +199,76 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'regctl;trust' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install the CA into the stores (detected ones unless --store is given)')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove exactly what install added (from the ledger in DIR)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show, per store, whether the CA is installed and matches')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'regctl;trust;install' {
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'The registry as clients address it')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'The CA certificate [default: DIR/certs/ca.crt]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'A store to use: system, docker, containerd, podman (repeatable)')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print each file and command; change nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'regctl;trust;uninstall' {
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'The registry as clients address it')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'The CA certificate [default: DIR/certs/ca.crt]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'A store to use: system, docker, containerd, podman (repeatable)')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print each file and command; change nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'regctl;trust;status' {
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'The registry as clients address it')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'The CA certificate [default: DIR/certs/ca.crt]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'A store to use: system, docker, containerd, podman (repeatable)')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print each file and command; change nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'regctl;trust;help' {
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install the CA into the stores (detected ones unless --store is given)')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove exactly what install added (from the ledger in DIR)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show, per store, whether the CA is installed and matches')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'regctl;trust;help;install' {
+            break
+        }
+        'regctl;trust;help;uninstall' {
+            break
+        }
+        'regctl;trust;help;status' {
+            break
+        }
+        'regctl;trust;help;help' {
+            break
+        }
         'regctl;probe' {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate to verify https against')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds')
@@ -252,6 +323,7 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue, inspect and renew TLS certificates')
             [CompletionResult]::new('htpasswd', 'htpasswd', [CompletionResultType]::ParameterValue, 'Manage the registry''s bcrypt htpasswd file')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that a registry answers 2xx/3xx on URL (container health checks)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bundled OCI registry (reads distribution''s config.yml)')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove unreferenced manifests, links and blobs; safe while the registry runs')
@@ -295,6 +367,21 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             break
         }
         'regctl;help;render' {
+            break
+        }
+        'regctl;help;trust' {
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install the CA into the stores (detected ones unless --store is given)')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove exactly what install added (from the ledger in DIR)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show, per store, whether the CA is installed and matches')
+            break
+        }
+        'regctl;help;trust;install' {
+            break
+        }
+        'regctl;help;trust;uninstall' {
+            break
+        }
+        'regctl;help;trust;status' {
             break
         }
         'regctl;help;probe' {

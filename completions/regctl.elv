@@ -26,6 +26,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand cert 'Issue, inspect and renew TLS certificates'
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
             cand render 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
+            cand trust 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it'
             cand probe 'Check that a registry answers 2xx/3xx on URL (container health checks)'
             cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
             cand gc 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
@@ -173,6 +174,67 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'regctl;trust'= {
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand install 'Install the CA into the stores (detected ones unless --store is given)'
+            cand uninstall 'Remove exactly what install added (from the ledger in DIR)'
+            cand status 'Show, per store, whether the CA is installed and matches'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;trust;install'= {
+            cand --registry 'The registry as clients address it'
+            cand --ca 'The CA certificate [default: DIR/certs/ca.crt]'
+            cand --store 'A store to use: system, docker, containerd, podman (repeatable)'
+            cand --root 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run'
+            cand --dir 'The registry directory every command reads and writes'
+            cand --dry-run 'Print each file and command; change nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;trust;uninstall'= {
+            cand --registry 'The registry as clients address it'
+            cand --ca 'The CA certificate [default: DIR/certs/ca.crt]'
+            cand --store 'A store to use: system, docker, containerd, podman (repeatable)'
+            cand --root 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run'
+            cand --dir 'The registry directory every command reads and writes'
+            cand --dry-run 'Print each file and command; change nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;trust;status'= {
+            cand --registry 'The registry as clients address it'
+            cand --ca 'The CA certificate [default: DIR/certs/ca.crt]'
+            cand --store 'A store to use: system, docker, containerd, podman (repeatable)'
+            cand --root 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run'
+            cand --dir 'The registry directory every command reads and writes'
+            cand --dry-run 'Print each file and command; change nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;trust;help'= {
+            cand install 'Install the CA into the stores (detected ones unless --store is given)'
+            cand uninstall 'Remove exactly what install added (from the ledger in DIR)'
+            cand status 'Show, per store, whether the CA is installed and matches'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;trust;help;install'= {
+        }
+        &'regctl;trust;help;uninstall'= {
+        }
+        &'regctl;trust;help;status'= {
+        }
+        &'regctl;trust;help;help'= {
+        }
         &'regctl;probe'= {
             cand --cacert 'CA certificate to verify https against'
             cand --timeout 'Give up after this many seconds'
@@ -222,6 +284,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand cert 'Issue, inspect and renew TLS certificates'
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
             cand render 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
+            cand trust 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it'
             cand probe 'Check that a registry answers 2xx/3xx on URL (container health checks)'
             cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
             cand gc 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
@@ -255,6 +318,17 @@ set edit:completion:arg-completer[regctl] = {|@words|
         &'regctl;help;htpasswd;list'= {
         }
         &'regctl;help;render'= {
+        }
+        &'regctl;help;trust'= {
+            cand install 'Install the CA into the stores (detected ones unless --store is given)'
+            cand uninstall 'Remove exactly what install added (from the ledger in DIR)'
+            cand status 'Show, per store, whether the CA is installed and matches'
+        }
+        &'regctl;help;trust;install'= {
+        }
+        &'regctl;help;trust;uninstall'= {
+        }
+        &'regctl;help;trust;status'= {
         }
         &'regctl;help;probe'= {
         }

@@ -30,6 +30,7 @@ complete -c regctl -n "__fish_regctl_needs_command" -s V -l version -d 'Print ve
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "render" -d 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "trust" -d 'Make clients trust the registry\'s CA (system, Docker, containerd, podman), show where it is trusted, or undo it'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "probe" -d 'Check that a registry answers 2xx/3xx on URL (container health checks)'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "serve" -d 'Run the bundled OCI registry (reads distribution\'s config.yml)'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "gc" -d 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
@@ -115,6 +116,41 @@ complete -c regctl -n "__fish_regctl_using_subcommand render" -l dir -d 'The reg
 complete -c regctl -n "__fish_regctl_using_subcommand render" -l pull-password-stdin -d 'Read the pull Secret\'s password from stdin'
 complete -c regctl -n "__fish_regctl_using_subcommand render" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand render" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status help" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status help" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status help" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status help" -f -a "install" -d 'Install the CA into the stores (detected ones unless --store is given)'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status help" -f -a "uninstall" -d 'Remove exactly what install added (from the ledger in DIR)'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status help" -f -a "status" -d 'Show, per store, whether the CA is installed and matches'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and not __fish_seen_subcommand_from install uninstall status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l registry -d 'The registry as clients address it' -r
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l ca -d 'The CA certificate [default: DIR/certs/ca.crt]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l store -d 'A store to use: system, docker, containerd, podman (repeatable)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l root -d 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l dry-run -d 'Print each file and command; change nothing'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l registry -d 'The registry as clients address it' -r
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l ca -d 'The CA certificate [default: DIR/certs/ca.crt]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l store -d 'A store to use: system, docker, containerd, podman (repeatable)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l root -d 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l dry-run -d 'Print each file and command; change nothing'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l registry -d 'The registry as clients address it' -r
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l ca -d 'The CA certificate [default: DIR/certs/ca.crt]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l store -d 'A store to use: system, docker, containerd, podman (repeatable)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l root -d 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l dry-run -d 'Print each file and command; change nothing'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install the CA into the stores (detected ones unless --store is given)'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "uninstall" -d 'Remove exactly what install added (from the ledger in DIR)'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show, per store, whether the CA is installed and matches'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c regctl -n "__fish_regctl_using_subcommand probe" -l cacert -d 'CA certificate to verify https against' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand probe" -l timeout -d 'Give up after this many seconds' -r
 complete -c regctl -n "__fish_regctl_using_subcommand probe" -l dir -d 'The registry directory every command reads and writes' -r -F
@@ -140,15 +176,16 @@ complete -c regctl -n "__fish_regctl_using_subcommand completions" -s V -l versi
 complete -c regctl -n "__fish_regctl_using_subcommand man" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "render" -d 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "probe" -d 'Check that a registry answers 2xx/3xx on URL (container health checks)'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "serve" -d 'Run the bundled OCI registry (reads distribution\'s config.yml)'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "gc" -d 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render probe serve gc completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "render" -d 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "trust" -d 'Make clients trust the registry\'s CA (system, Docker, containerd, podman), show where it is trusted, or undo it'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "probe" -d 'Check that a registry answers 2xx/3xx on URL (container health checks)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "serve" -d 'Run the bundled OCI registry (reads distribution\'s config.yml)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "gc" -d 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Create (or reuse) the local CA and issue the registry\'s server certificate'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "inspect" -d 'Show a certificate and explain every problem clients would hit'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Reissue the server certificate with the same names before it expires'
@@ -156,3 +193,6 @@ complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subc
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from htpasswd" -f -a "remove" -d 'Remove a user'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from htpasswd" -f -a "verify" -d 'Check a user\'s password as the registry would (exit 1 if it does not match)'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from htpasswd" -f -a "list" -d 'List users and their hash schemes; non-bcrypt entries are flagged'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "install" -d 'Install the CA into the stores (detected ones unless --store is given)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "uninstall" -d 'Remove exactly what install added (from the ledger in DIR)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "status" -d 'Show, per store, whether the CA is installed and matches'

@@ -31,6 +31,10 @@ pub enum Command {
     /// Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes
     /// manifests from the answers file.
     Render(RenderArgs),
+    /// Make clients trust the registry's CA (system, Docker, containerd,
+    /// podman), show where it is trusted, or undo it.
+    #[command(subcommand)]
+    Trust(TrustCommand),
     /// Check that a registry answers 2xx/3xx on URL (container health checks).
     Probe(ProbeArgs),
     /// Run the bundled OCI registry (reads distribution's config.yml).
@@ -321,4 +325,34 @@ pub struct ProbeArgs {
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 5)]
     pub timeout: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrustCommand {
+    /// Install the CA into the stores (detected ones unless --store is given).
+    Install(TrustArgs),
+    /// Remove exactly what install added (from the ledger in DIR).
+    Uninstall(TrustArgs),
+    /// Show, per store, whether the CA is installed and matches.
+    Status(TrustArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// The registry as clients address it.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub registry: String,
+    /// The CA certificate [default: DIR/certs/ca.crt].
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// A store to use: system, docker, containerd, podman (repeatable).
+    #[arg(long, value_name = "STORE")]
+    pub store: Vec<String>,
+    /// Stage every path under this directory instead of the real host
+    /// (tests, image builds, node bootstrap); commands are reported, not run.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Print each file and command; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

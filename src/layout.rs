@@ -72,4 +72,9 @@ impl RegistryDir {
     pub fn answers(&self) -> PathBuf {
         self.root.join("regctl.yaml")
     }
+
+    /// What `trust install` changed, for `trust uninstall`.
+    pub fn trust_ledger(&self) -> PathBuf {
+        self.root.join("trust-ledger.json")
+    }
 }

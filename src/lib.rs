@@ -13,3 +13,4 @@ pub mod registry;
 pub mod render;
 pub mod secret;
 pub mod setup;
+pub mod trust;

@@ -7,6 +7,7 @@ mod gc;
 mod htpasswd;
 mod render;
 mod serve;
+mod trust;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cert(CertCommand::Renew(args)) => cert::renew(&cli.dir, &args),
         Command::Htpasswd(cmd) => htpasswd::run(cmd),
         Command::Render(args) => render::run(&cli.dir, &args),
+        Command::Trust(cmd) => trust::run(&cli.dir, cmd),
         Command::Probe(args) => probe(&args),
         Command::Serve(args) => serve::run(&cli.dir, &args),
         Command::Gc(args) => gc::run(&cli.dir, &args),

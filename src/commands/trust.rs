@@ -1,0 +1,251 @@
+//! `regctl trust install|uninstall|status`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::cli::{TrustArgs, TrustCommand};
+use crate::fsutil::{self, MODE_PUBLIC, Overwrite};
+use crate::layout::RegistryDir;
+use crate::trust::ledger::{Entry, Ledger, sha256_hex};
+use crate::trust::{self, RegistryAddr, Step, StoreKind, TrustError};
+
+struct Ctx {
+    root: PathBuf,
+    reg: RegistryAddr,
+    ledger_path: PathBuf,
+    dry: bool,
+}
+
+fn stores(args: &TrustArgs, root: &Path) -> anyhow::Result<Vec<StoreKind>> {
+    if args.store.is_empty() {
+        let found = trust::detect(root);
+        if found.is_empty() {
+            anyhow::bail!(
+                "no trust store found under {} (looked for system anchor directories, /etc/docker, /etc/containerd, /etc/containers); name one with --store",
+                root.display()
+            );
+        }
+        return Ok(found);
+    }
+    args.store
+        .iter()
+        .map(|s| {
+            StoreKind::ALL
+                .into_iter()
+                .find(|k| k.name() == s.as_str())
+                .ok_or_else(|| TrustError::UnknownStore(s.clone()).into())
+        })
+        .collect()
+}
+
+fn run_update(ctx: &Ctx, argv: &[String]) -> anyhow::Result<()> {
+    let line = argv.join(" ");
+    if ctx.dry {
+        println!("  would run: {line}");
+    } else if ctx.root != Path::new("/") {
+        println!(
+            "  staged under {}: run `{line}` inside that root",
+            ctx.root.display()
+        );
+    } else if which::which(&argv[0]).is_err() {
+        eprintln!(
+            "warning: {} is not installed; run `{line}` once it is, or the system store will not pick up the CA",
+            argv[0]
+        );
+    } else {
+        let status = std::process::Command::new(&argv[0])
+            .args(&argv[1..])
+            .status()
+            .with_context(|| format!("running {line}"))?;
+        anyhow::ensure!(status.success(), "`{line}` failed ({status})");
+        println!("  ran: {line}");
+    }
+    Ok(())
+}
+
+fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> anyhow::Result<()> {
+    let registry = ctx.reg.dir_name();
+    for &kind in kinds {
+        let steps = trust::install_steps(&ctx.root, kind, &ctx.reg, ca)?;
+        let update: Vec<String> = steps
+            .iter()
+            .find_map(|s| match s {
+                Step::Run { argv } => Some(argv.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let mut changed = false;
+        for step in &steps {
+            match step {
+                Step::Write { path, contents } => {
+                    let same = std::fs::read(path).is_ok_and(|b| b == contents.as_bytes());
+                    if same {
+                        println!("{}: already installed: {}", kind.name(), path.display());
+                    } else if ctx.dry {
+                        println!("{}: would write {}", kind.name(), path.display());
+                    } else {
+                        fsutil::write_atomic(path, contents.as_bytes(), MODE_PUBLIC, Overwrite::Replace)
+                            .with_context(|| format!("installing into the {} store (needs root: use sudo, or stage with --root DIR)", kind.name()))?;
+                        println!("{}: wrote {}", kind.name(), path.display());
+                        changed = true;
+                    }
+                    if !ctx.dry {
+                        ledger.record(Entry {
+                            store: kind,
+                            registry: registry.clone(),
+                            path: path.clone(),
+                            sha256: sha256_hex(contents.as_bytes()),
+                            update: update.clone(),
+                        });
+                    }
+                }
+                Step::Run { argv } if changed || ctx.dry => run_update(ctx, argv)?,
+                Step::Run { .. } => {}
+                Step::Advice(text) => println!("{}: note: {text}", kind.name()),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn uninstall(ctx: &Ctx, kinds: Option<&[StoreKind]>, ledger: &mut Ledger) -> anyhow::Result<()> {
+    let registry = ctx.reg.dir_name();
+    let entries: Vec<Entry> = ledger
+        .for_registry(&registry, None)
+        .into_iter()
+        .filter(|e| kinds.is_none_or(|k| k.contains(&e.store)))
+        .collect();
+    if entries.is_empty() {
+        println!(
+            "nothing recorded for {registry} in {}",
+            ctx.ledger_path.display()
+        );
+        return Ok(());
+    }
+    let mut updates: BTreeSet<Vec<String>> = BTreeSet::new();
+    for e in &entries {
+        match std::fs::read(&e.path) {
+            Ok(bytes) if sha256_hex(&bytes) != e.sha256 => {
+                eprintln!(
+                    "warning: {} changed since regctl wrote it; left in place",
+                    e.path.display()
+                );
+            }
+            Ok(_) if ctx.dry => println!("{}: would remove {}", e.store.name(), e.path.display()),
+            Ok(_) => {
+                std::fs::remove_file(&e.path)
+                    .with_context(|| format!("removing {}", e.path.display()))?;
+                println!("{}: removed {}", e.store.name(), e.path.display());
+                // The certs.d/<host:port> directory regctl created goes too when empty.
+                if let Some(dir) = e
+                    .path
+                    .parent()
+                    .filter(|d| d.file_name().is_some_and(|n| n == registry.as_str()))
+                {
+                    let _ = std::fs::remove_dir(dir);
+                }
+                if !e.update.is_empty() {
+                    updates.insert(e.update.clone());
+                }
+            }
+            Err(_) => println!("{}: already gone: {}", e.store.name(), e.path.display()),
+        }
+        if !ctx.dry {
+            ledger.forget(&e.path);
+        }
+    }
+    for argv in updates {
+        run_update(ctx, &argv)?;
+    }
+    Ok(())
+}
+
+fn status(ctx: &Ctx, kinds: &[StoreKind], ca: Option<&str>) -> anyhow::Result<()> {
+    for &kind in kinds {
+        let expected = match ca {
+            Some(ca) => trust::install_steps(&ctx.root, kind, &ctx.reg, ca).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let files: Vec<&PathBuf> = expected
+            .iter()
+            .filter_map(|s| match s {
+                Step::Write { path, .. } => Some(path),
+                _ => None,
+            })
+            .collect();
+        if files.is_empty() {
+            println!("{}: not available here", kind.name());
+            continue;
+        }
+        for step in &expected {
+            if let Step::Write { path, contents } = step {
+                let state = match std::fs::read(path) {
+                    Ok(b) if b == contents.as_bytes() => "installed, matches the CA",
+                    Ok(_) => "present but DIFFERENT from this CA (re-run trust install)",
+                    Err(_) => "not installed",
+                };
+                println!("{}: {state}: {}", kind.name(), path.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn run(dir: &Path, cmd: TrustCommand) -> anyhow::Result<ExitCode> {
+    let (args, verb) = match cmd {
+        TrustCommand::Install(a) => (a, "install"),
+        TrustCommand::Uninstall(a) => (a, "uninstall"),
+        TrustCommand::Status(a) => (a, "status"),
+    };
+    let layout = RegistryDir::new(dir);
+    let reg = RegistryAddr::parse(&args.registry)?;
+    let root = args.root.clone().unwrap_or_else(|| PathBuf::from("/"));
+    let ca_path = args.ca.clone().unwrap_or_else(|| layout.ca_cert());
+    let ca = match verb {
+        "uninstall" => None,
+        _ => {
+            let bytes = fsutil::read(&ca_path).context("reading the CA certificate")?;
+            Some(
+                trust::check_ca(&bytes)
+                    .with_context(|| format!("{} cannot be installed", ca_path.display()))?,
+            )
+        }
+    };
+    let ctx = Ctx {
+        root,
+        reg,
+        ledger_path: layout.trust_ledger(),
+        dry: args.dry_run,
+    };
+    let mut ledger = Ledger::load(&ctx.ledger_path)?;
+    match verb {
+        "install" => {
+            let kinds = stores(&args, &ctx.root)?;
+            install(&ctx, &kinds, ca.as_deref().unwrap_or_default(), &mut ledger)?;
+        }
+        "uninstall" => {
+            let kinds = if args.store.is_empty() {
+                None
+            } else {
+                Some(stores(&args, &ctx.root)?)
+            };
+            uninstall(&ctx, kinds.as_deref(), &mut ledger)?;
+        }
+        _ => {
+            let kinds = if args.store.is_empty() {
+                StoreKind::ALL.to_vec()
+            } else {
+                stores(&args, &ctx.root)?
+            };
+            status(&ctx, &kinds, ca.as_deref())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    if !ctx.dry {
+        ledger.save(&ctx.ledger_path)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,78 @@
+//! What `trust install` changed, so `uninstall` removes exactly that and a
+//! second `install` is a no-op. Kept as JSON in the registry directory.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use super::StoreKind;
+use crate::fsutil::{self, MODE_PUBLIC, Overwrite};
+
+/// One file regctl wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub store: StoreKind,
+    pub registry: String,
+    pub path: PathBuf,
+    /// SHA-256 of what was written: a file changed since is left alone.
+    pub sha256: String,
+    /// Run after removing the file (e.g. update-ca-certificates).
+    #[serde(default)]
+    pub update: Vec<String>,
+}
+
+/// The ledger file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ledger {
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("the trust ledger {} is not valid JSON ({message}); fix or remove it", path.display())]
+    Corrupt { path: PathBuf, message: String },
+    #[error(transparent)]
+    Write(#[from] fsutil::FsError),
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl Ledger {
+    pub fn load(path: &Path) -> Result<Ledger, LedgerError> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| LedgerError::Corrupt {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }),
+            Err(_) => Ok(Ledger::default()),
+        }
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), LedgerError> {
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        fsutil::write_atomic(path, text.as_bytes(), MODE_PUBLIC, Overwrite::Replace)?;
+        Ok(())
+    }
+
+    /// Records (or refreshes) a written file.
+    pub fn record(&mut self, entry: Entry) {
+        self.entries.retain(|e| e.path != entry.path);
+        self.entries.push(entry);
+    }
+
+    /// Entries for a registry, optionally one store.
+    pub fn for_registry(&self, registry: &str, store: Option<StoreKind>) -> Vec<Entry> {
+        self.entries
+            .iter()
+            .filter(|e| e.registry == registry && store.is_none_or(|s| s == e.store))
+            .cloned()
+            .collect()
+    }
+
+    pub fn forget(&mut self, path: &Path) {
+        self.entries.retain(|e| e.path != path);
+    }
+}
