@@ -187,6 +187,30 @@ pub fn http_secret(dir: &Path) -> Result<String, RenderError> {
     Ok(secret)
 }
 
+/// The container image the answers ask for.
+fn image(s: &Setup) -> String {
+    s.image
+        .clone()
+        .unwrap_or_else(|| match (s.engine, s.distribution_version) {
+            (Engine::Bundled, _) => BUNDLED_IMAGE.to_string(),
+            (Engine::Distribution, 3) => "registry:3".to_string(),
+            (Engine::Distribution, _) => "registry:2.8.3".to_string(),
+        })
+}
+
+/// Where that image reads its config.yml (distribution 3 moved it).
+fn container_config(s: &Setup) -> &'static str {
+    match (s.engine, s.distribution_version) {
+        (Engine::Distribution, 3) => "/etc/distribution/config.yml",
+        _ => "/etc/docker/registry/config.yml",
+    }
+}
+
+/// htpasswd auth is on when users are named or the file exists.
+fn auth_enabled(s: &Setup, layout: &RegistryDir) -> bool {
+    !s.users.is_empty() || layout.htpasswd().exists()
+}
+
 fn environment(templates: Option<&Path>) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
     let syntax = minijinja::syntax::SyntaxConfig::builder()
@@ -228,20 +252,13 @@ pub fn render(inputs: &Inputs<'_>, what: What) -> Result<Vec<Rendered>, RenderEr
     let env = environment(inputs.templates)?;
     let layout = RegistryDir::new(inputs.dir);
     let tls = s.tls != TlsMode::None;
-    let auth = !s.users.is_empty() || layout.htpasswd().exists();
+    let auth = auth_enabled(s, &layout);
     let engine = match s.engine {
         Engine::Bundled => "bundled",
         Engine::Distribution => "distribution",
     };
-    let (image, container_config) = match (s.engine, s.distribution_version) {
-        (Engine::Bundled, _) => (BUNDLED_IMAGE.to_string(), "/etc/docker/registry/config.yml"),
-        (Engine::Distribution, 3) => ("registry:3".to_string(), "/etc/distribution/config.yml"),
-        (Engine::Distribution, _) => (
-            "registry:2.8.3".to_string(),
-            "/etc/docker/registry/config.yml",
-        ),
-    };
-    let image = s.image.clone().unwrap_or(image);
+    let image = image(s);
+    let container_config = container_config(s);
     let target = match s.target {
         crate::setup::Target::Local => "local",
         crate::setup::Target::Compose => "compose",
@@ -303,18 +320,13 @@ pub fn docker_run(inputs: &Inputs<'_>) -> Result<String, RenderError> {
     inputs.setup.validate()?;
     let env = environment(inputs.templates)?;
     let s = inputs.setup;
-    let image = s.image.clone().unwrap_or_else(|| match s.engine {
-        Engine::Bundled => BUNDLED_IMAGE.to_string(),
-        Engine::Distribution if s.distribution_version == 3 => "registry:3".into(),
-        Engine::Distribution => "registry:2.8.3".into(),
-    });
     let ctx = context! {
         setup => Value::from(Serde(s)),
         tls => s.tls != TlsMode::None,
-        auth => !s.users.is_empty() || RegistryDir::new(inputs.dir).htpasswd().exists(),
+        auth => auth_enabled(s, &RegistryDir::new(inputs.dir)),
         dir => inputs.dir.display().to_string(),
-        image,
-        container_config => if s.engine == Engine::Distribution && s.distribution_version == 3 { "/etc/distribution/config.yml" } else { "/etc/docker/registry/config.yml" },
+        image => image(s),
+        container_config => container_config(s),
     };
     Ok(render_one(&env, "docker-run.sh.j2", &ctx)?
         .trim()

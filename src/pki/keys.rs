@@ -149,20 +149,6 @@ fn sec1_to_pkcs8(der: &[u8]) -> Result<Vec<u8>, PkiError> {
     info.to_der().map_err(|e| PkiError::BadKey(e.to_string()))
 }
 
-/// Describes a key's algorithm for people ("ECDSA P-256", "RSA 2048").
-pub fn describe(key: &KeyPair) -> String {
-    let alg = key.algorithm();
-    if alg == &rcgen::PKCS_ECDSA_P256_SHA256 {
-        "ECDSA P-256".into()
-    } else if alg == &rcgen::PKCS_ECDSA_P384_SHA384 {
-        "ECDSA P-384".into()
-    } else if alg == &rcgen::PKCS_ED25519 {
-        "Ed25519".into()
-    } else {
-        "RSA".into()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
