@@ -26,6 +26,11 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a registry from nothing: certificates, users, config, trust, start it, and prove it with a push and a pull')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the local registry (systemd unit, or `regctl serve` in the background)')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the local registry')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the local registry running, and does /v2/ answer?')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the local registry''s log')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue, inspect and renew TLS certificates')
             [CompletionResult]::new('htpasswd', 'htpasswd', [CompletionResultType]::ParameterValue, 'Manage the registry''s bcrypt htpasswd file')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file')
@@ -36,6 +41,87 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a directory)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'regctl;init' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Replay an answers file (regctl.yaml) [default: DIR/regctl.yaml when it exists]')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Where the registry runs')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'A host name or IP address clients use (repeatable); the first is the registry''s address [default: this machine''s name, localhost, its addresses]')
+            [CompletionResult]::new('--san', '--san', [CompletionResultType]::ParameterName, 'A host name or IP address clients use (repeatable); the first is the registry''s address [default: this machine''s name, localhost, its addresses]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port clients connect to [default: 5000]')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'How clients come to trust the registry')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Your server certificate (PEM, full chain allowed), with --tls provided')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The private key of --cert')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'The CA that signed --cert (what clients trust)')
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm for new keys: p256, p384, ed25519, rsa2048, rsa4096')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity of the server certificate, in days (Apple clients reject more than 825)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'An htpasswd user (repeatable) [default: admin]')
+            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the new user''s password from this environment variable')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory, relative to DIR [default: data]')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Volume size for Kubernetes [default: 20Gi]')
+            [CompletionResult]::new('--gc-schedule', '--gc-schedule', [CompletionResultType]::ParameterName, 'Garbage collection schedule (5-field cron) [default: "0 3 * * 0"]')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Which server runs in containers')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Replicas (Kubernetes; more than 1 needs a ReadWriteMany volume)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: registry]')
+            [CompletionResult]::new('--ingress-host', '--ingress-host', [CompletionResultType]::ParameterName, 'Ingress host name (Kubernetes); no Ingress when unset')
+            [CompletionResult]::new('--service-type', '--service-type', [CompletionResultType]::ParameterName, 'Kubernetes Service type: ClusterIP, NodePort or LoadBalancer')
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'A trust store on this machine to install the CA into (repeatable): system, docker, containerd, podman, or `none` [default: those detected]')
+            [CompletionResult]::new('--trust-root', '--trust-root', [CompletionResultType]::ParameterName, 'Stage trust changes under this directory instead of the real host')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubernetes context for kubectl')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'kubeconfig for kubectl')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Directory of templates overriding the built-in ones')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Accept the default of every question that was not answered by a flag')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Accept the default of every question that was not answered by a flag')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (files with modes, commands, trust stores, services); change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files that would change without asking (the CA is still kept)')
+            [CompletionResult]::new('--new-ca', '--new-ca', [CompletionResultType]::ParameterName, 'Create a new CA even though one exists; every client must then trust it')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the new user''s password from stdin (one line)')
+            [CompletionResult]::new('--generate-password', '--generate-password', [CompletionResultType]::ParameterName, 'Generate strong passwords for new users (the default with --yes), printed once and kept in DIR/auth/USER.password (0600)')
+            [CompletionResult]::new('--no-delete', '--no-delete', [CompletionResultType]::ParameterName, 'Refuse deletes (the API answers 405; GC then only removes untagged uploads)')
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis blob-descriptor cache (distribution engine)')
+            [CompletionResult]::new('--pin-control-plane', '--pin-control-plane', [CompletionResultType]::ParameterName, 'Pin the registry to control-plane nodes (single-node clusters)')
+            [CompletionResult]::new('--no-start', '--no-start', [CompletionResultType]::ParameterName, 'Write everything but do not start the registry (or run kubectl)')
+            [CompletionResult]::new('--no-self-test', '--no-self-test', [CompletionResultType]::ParameterName, 'Skip the push/pull self-test')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Kubernetes: run `kubectl apply -k DIR/k8s`')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'regctl;start' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'regctl;stop' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'regctl;status' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'regctl;logs' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many lines from the end')
+            [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'How many lines from the end')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'regctl;cert' {
@@ -320,6 +406,11 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             break
         }
         'regctl;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Set up a registry from nothing: certificates, users, config, trust, start it, and prove it with a push and a pull')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the local registry (systemd unit, or `regctl serve` in the background)')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the local registry')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the local registry running, and does /v2/ answer?')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the local registry''s log')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Issue, inspect and renew TLS certificates')
             [CompletionResult]::new('htpasswd', 'htpasswd', [CompletionResultType]::ParameterValue, 'Manage the registry''s bcrypt htpasswd file')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file')
@@ -330,6 +421,21 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (or write all of them to a directory)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'regctl;help;init' {
+            break
+        }
+        'regctl;help;start' {
+            break
+        }
+        'regctl;help;stop' {
+            break
+        }
+        'regctl;help;status' {
+            break
+        }
+        'regctl;help;logs' {
             break
         }
         'regctl;help;cert' {

@@ -23,6 +23,11 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand init 'Set up a registry from nothing: certificates, users, config, trust, start it, and prove it with a push and a pull'
+            cand start 'Start the local registry (systemd unit, or `regctl serve` in the background)'
+            cand stop 'Stop the local registry'
+            cand status 'Is the local registry running, and does /v2/ answer?'
+            cand logs 'Show the local registry''s log'
             cand cert 'Issue, inspect and renew TLS certificates'
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
             cand render 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
@@ -33,6 +38,82 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand completions 'Print a shell completion script (or write all of them to a directory)'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;init'= {
+            cand --config 'Replay an answers file (regctl.yaml) [default: DIR/regctl.yaml when it exists]'
+            cand --target 'Where the registry runs'
+            cand --host 'A host name or IP address clients use (repeatable); the first is the registry''s address [default: this machine''s name, localhost, its addresses]'
+            cand --san 'A host name or IP address clients use (repeatable); the first is the registry''s address [default: this machine''s name, localhost, its addresses]'
+            cand --port 'Port clients connect to [default: 5000]'
+            cand --tls 'How clients come to trust the registry'
+            cand --cert 'Your server certificate (PEM, full chain allowed), with --tls provided'
+            cand --key 'The private key of --cert'
+            cand --ca 'The CA that signed --cert (what clients trust)'
+            cand --key-type 'Key algorithm for new keys: p256, p384, ed25519, rsa2048, rsa4096'
+            cand --days 'Validity of the server certificate, in days (Apple clients reject more than 825)'
+            cand --user 'An htpasswd user (repeatable) [default: admin]'
+            cand --password-env 'Read the new user''s password from this environment variable'
+            cand --data-dir 'Data directory, relative to DIR [default: data]'
+            cand --size 'Volume size for Kubernetes [default: 20Gi]'
+            cand --gc-schedule 'Garbage collection schedule (5-field cron) [default: "0 3 * * 0"]'
+            cand --engine 'Which server runs in containers'
+            cand --replicas 'Replicas (Kubernetes; more than 1 needs a ReadWriteMany volume)'
+            cand --namespace 'Kubernetes namespace [default: registry]'
+            cand --ingress-host 'Ingress host name (Kubernetes); no Ingress when unset'
+            cand --service-type 'Kubernetes Service type: ClusterIP, NodePort or LoadBalancer'
+            cand --trust 'A trust store on this machine to install the CA into (repeatable): system, docker, containerd, podman, or `none` [default: those detected]'
+            cand --trust-root 'Stage trust changes under this directory instead of the real host'
+            cand --context 'Kubernetes context for kubectl'
+            cand --kubeconfig 'kubeconfig for kubectl'
+            cand --templates 'Directory of templates overriding the built-in ones'
+            cand --dir 'The registry directory every command reads and writes'
+            cand -y 'Accept the default of every question that was not answered by a flag'
+            cand --yes 'Accept the default of every question that was not answered by a flag'
+            cand --dry-run 'Print the plan (files with modes, commands, trust stores, services); change nothing'
+            cand --force 'Replace files that would change without asking (the CA is still kept)'
+            cand --new-ca 'Create a new CA even though one exists; every client must then trust it'
+            cand --password-stdin 'Read the new user''s password from stdin (one line)'
+            cand --generate-password 'Generate strong passwords for new users (the default with --yes), printed once and kept in DIR/auth/USER.password (0600)'
+            cand --no-delete 'Refuse deletes (the API answers 405; GC then only removes untagged uploads)'
+            cand --redis 'Redis blob-descriptor cache (distribution engine)'
+            cand --pin-control-plane 'Pin the registry to control-plane nodes (single-node clusters)'
+            cand --no-start 'Write everything but do not start the registry (or run kubectl)'
+            cand --no-self-test 'Skip the push/pull self-test'
+            cand --apply 'Kubernetes: run `kubectl apply -k DIR/k8s`'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;start'= {
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;stop'= {
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;status'= {
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;logs'= {
+            cand -n 'How many lines from the end'
+            cand --lines 'How many lines from the end'
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'regctl;cert'= {
             cand --dir 'The registry directory every command reads and writes'
@@ -281,6 +362,11 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --version 'Print version'
         }
         &'regctl;help'= {
+            cand init 'Set up a registry from nothing: certificates, users, config, trust, start it, and prove it with a push and a pull'
+            cand start 'Start the local registry (systemd unit, or `regctl serve` in the background)'
+            cand stop 'Stop the local registry'
+            cand status 'Is the local registry running, and does /v2/ answer?'
+            cand logs 'Show the local registry''s log'
             cand cert 'Issue, inspect and renew TLS certificates'
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
             cand render 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
@@ -291,6 +377,16 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand completions 'Print a shell completion script (or write all of them to a directory)'
             cand man 'Print the man page (roff) to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;help;init'= {
+        }
+        &'regctl;help;start'= {
+        }
+        &'regctl;help;stop'= {
+        }
+        &'regctl;help;status'= {
+        }
+        &'regctl;help;logs'= {
         }
         &'regctl;help;cert'= {
             cand issue 'Create (or reuse) the local CA and issue the registry''s server certificate'

@@ -27,6 +27,11 @@ end
 complete -c regctl -n "__fish_regctl_needs_command" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_needs_command" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_needs_command" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "init" -d 'Set up a registry from nothing: certificates, users, config, trust, start it, and prove it with a push and a pull'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "start" -d 'Start the local registry (systemd unit, or `regctl serve` in the background)'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "stop" -d 'Stop the local registry'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "status" -d 'Is the local registry running, and does /v2/ answer?'
+complete -c regctl -n "__fish_regctl_needs_command" -f -a "logs" -d 'Show the local registry\'s log'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "render" -d 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
@@ -37,6 +42,65 @@ complete -c regctl -n "__fish_regctl_needs_command" -f -a "gc" -d 'Remove unrefe
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c regctl -n "__fish_regctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l config -d 'Replay an answers file (regctl.yaml) [default: DIR/regctl.yaml when it exists]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l target -d 'Where the registry runs' -r -f -a "local\t'The bundled `regctl serve` on this machine'
+compose\t'docker compose'
+kubernetes\t'Kubernetes manifests (applied with --apply)'"
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l host -l san -d 'A host name or IP address clients use (repeatable); the first is the registry\'s address [default: this machine\'s name, localhost, its addresses]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l port -d 'Port clients connect to [default: 5000]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l tls -d 'How clients come to trust the registry' -r -f -a "own-ca\t'regctl\'s own CA (the default)'
+provided\t'Your certificate and key (--cert, --key, --ca)'
+kubernetes-csr\t'Signed by the cluster through a CertificateSigningRequest'
+none\t'Plain HTTP: every client must list the registry as insecure'"
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l cert -d 'Your server certificate (PEM, full chain allowed), with --tls provided' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l key -d 'The private key of --cert' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l ca -d 'The CA that signed --cert (what clients trust)' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l key-type -d 'Key algorithm for new keys: p256, p384, ed25519, rsa2048, rsa4096' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l days -d 'Validity of the server certificate, in days (Apple clients reject more than 825)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l user -d 'An htpasswd user (repeatable) [default: admin]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l password-env -d 'Read the new user\'s password from this environment variable' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l data-dir -d 'Data directory, relative to DIR [default: data]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l size -d 'Volume size for Kubernetes [default: 20Gi]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l gc-schedule -d 'Garbage collection schedule (5-field cron) [default: "0 3 * * 0"]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l engine -d 'Which server runs in containers' -r -f -a "bundled\t'The `regctl serve` image'
+distribution\t'distribution (`registry:2`)'"
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l replicas -d 'Replicas (Kubernetes; more than 1 needs a ReadWriteMany volume)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l namespace -d 'Kubernetes namespace [default: registry]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l ingress-host -d 'Ingress host name (Kubernetes); no Ingress when unset' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l service-type -d 'Kubernetes Service type: ClusterIP, NodePort or LoadBalancer' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l trust -d 'A trust store on this machine to install the CA into (repeatable): system, docker, containerd, podman, or `none` [default: those detected]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l trust-root -d 'Stage trust changes under this directory instead of the real host' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l context -d 'Kubernetes context for kubectl' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l kubeconfig -d 'kubeconfig for kubectl' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l templates -d 'Directory of templates overriding the built-in ones' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand init" -s y -l yes -d 'Accept the default of every question that was not answered by a flag'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l dry-run -d 'Print the plan (files with modes, commands, trust stores, services); change nothing'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l force -d 'Replace files that would change without asking (the CA is still kept)'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l new-ca -d 'Create a new CA even though one exists; every client must then trust it'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l password-stdin -d 'Read the new user\'s password from stdin (one line)'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l generate-password -d 'Generate strong passwords for new users (the default with --yes), printed once and kept in DIR/auth/USER.password (0600)'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l no-delete -d 'Refuse deletes (the API answers 405; GC then only removes untagged uploads)'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l redis -d 'Redis blob-descriptor cache (distribution engine)'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l pin-control-plane -d 'Pin the registry to control-plane nodes (single-node clusters)'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l no-start -d 'Write everything but do not start the registry (or run kubectl)'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l no-self-test -d 'Skip the push/pull self-test'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l apply -d 'Kubernetes: run `kubectl apply -k DIR/k8s`'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand start" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand start" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand start" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand stop" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand stop" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand stop" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand status" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand status" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand status" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand logs" -s n -l lines -d 'How many lines from the end' -r
+complete -c regctl -n "__fish_regctl_using_subcommand logs" -l dir -d 'The registry directory every command reads and writes' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and not __fish_seen_subcommand_from issue inspect renew help" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and not __fish_seen_subcommand_from issue inspect renew help" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and not __fish_seen_subcommand_from issue inspect renew help" -s V -l version -d 'Print version'
@@ -176,16 +240,21 @@ complete -c regctl -n "__fish_regctl_using_subcommand completions" -s V -l versi
 complete -c regctl -n "__fish_regctl_using_subcommand man" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "render" -d 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "trust" -d 'Make clients trust the registry\'s CA (system, Docker, containerd, podman), show where it is trusted, or undo it'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "probe" -d 'Check that a registry answers 2xx/3xx on URL (container health checks)'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "serve" -d 'Run the bundled OCI registry (reads distribution\'s config.yml)'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "gc" -d 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from cert htpasswd render trust probe serve gc completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "init" -d 'Set up a registry from nothing: certificates, users, config, trust, start it, and prove it with a push and a pull'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "start" -d 'Start the local registry (systemd unit, or `regctl serve` in the background)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "stop" -d 'Stop the local registry'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "status" -d 'Is the local registry running, and does /v2/ answer?'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "logs" -d 'Show the local registry\'s log'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "cert" -d 'Issue, inspect and renew TLS certificates'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "htpasswd" -d 'Manage the registry\'s bcrypt htpasswd file'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "render" -d 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "trust" -d 'Make clients trust the registry\'s CA (system, Docker, containerd, podman), show where it is trusted, or undo it'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "probe" -d 'Check that a registry answers 2xx/3xx on URL (container health checks)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "serve" -d 'Run the bundled OCI registry (reads distribution\'s config.yml)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "gc" -d 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "completions" -d 'Print a shell completion script (or write all of them to a directory)'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and not __fish_seen_subcommand_from init start stop status logs cert htpasswd render trust probe serve gc completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Create (or reuse) the local CA and issue the registry\'s server certificate'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "inspect" -d 'Show a certificate and explain every problem clients would hit'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Reissue the server certificate with the same names before it expires'

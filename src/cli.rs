@@ -22,6 +22,21 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Set up a registry from nothing: certificates, users, config, trust,
+    /// start it, and prove it with a push and a pull.
+    ///
+    /// Asks step by step on a terminal; every answer is also a flag, and
+    /// with --yes (or without a terminal) nothing is asked. Re-running keeps
+    /// the CA, keys, users and data, and shows what would change.
+    Init(Box<InitArgs>),
+    /// Start the local registry (systemd unit, or `regctl serve` in the background).
+    Start,
+    /// Stop the local registry.
+    Stop,
+    /// Is the local registry running, and does /v2/ answer?
+    Status,
+    /// Show the local registry's log.
+    Logs(LogsArgs),
     /// Issue, inspect and renew TLS certificates.
     #[command(subcommand)]
     Cert(CertCommand),
@@ -355,4 +370,160 @@ pub struct TrustArgs {
     /// Print each file and command; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TargetArg {
+    /// The bundled `regctl serve` on this machine.
+    Local,
+    /// docker compose.
+    Compose,
+    /// Kubernetes manifests (applied with --apply).
+    Kubernetes,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TlsArg {
+    /// regctl's own CA (the default).
+    OwnCa,
+    /// Your certificate and key (--cert, --key, --ca).
+    Provided,
+    /// Signed by the cluster through a CertificateSigningRequest.
+    KubernetesCsr,
+    /// Plain HTTP: every client must list the registry as insecure.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EngineArg {
+    /// The `regctl serve` image.
+    Bundled,
+    /// distribution (`registry:2`).
+    Distribution,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Accept the default of every question that was not answered by a flag.
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Print the plan (files with modes, commands, trust stores, services);
+    /// change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace files that would change without asking (the CA is still kept).
+    #[arg(long)]
+    pub force: bool,
+    /// Create a new CA even though one exists; every client must then trust it.
+    #[arg(long)]
+    pub new_ca: bool,
+    /// Replay an answers file (regctl.yaml) [default: DIR/regctl.yaml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Where the registry runs.
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
+    /// A host name or IP address clients use (repeatable); the first is the
+    /// registry's address [default: this machine's name, localhost, its addresses].
+    #[arg(long = "host", visible_alias = "san", value_name = "NAME")]
+    pub hosts: Vec<String>,
+    /// Port clients connect to [default: 5000].
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// How clients come to trust the registry.
+    #[arg(long, value_enum)]
+    pub tls: Option<TlsArg>,
+    /// Your server certificate (PEM, full chain allowed), with --tls provided.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// The private key of --cert.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// The CA that signed --cert (what clients trust).
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    #[command(flatten)]
+    pub key_opts: KeyArgs,
+
+    /// An htpasswd user (repeatable) [default: admin].
+    #[arg(long = "user", value_name = "NAME")]
+    pub users: Vec<String>,
+    /// Read the new user's password from stdin (one line).
+    #[arg(long, conflicts_with_all = ["password_env", "generate_password"])]
+    pub password_stdin: bool,
+    /// Read the new user's password from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "generate_password")]
+    pub password_env: Option<String>,
+    /// Generate strong passwords for new users (the default with --yes),
+    /// printed once and kept in DIR/auth/USER.password (0600).
+    #[arg(long)]
+    pub generate_password: bool,
+
+    /// Data directory, relative to DIR [default: data].
+    #[arg(long, value_name = "PATH")]
+    pub data_dir: Option<String>,
+    /// Volume size for Kubernetes [default: 20Gi].
+    #[arg(long, value_name = "SIZE")]
+    pub size: Option<String>,
+    /// Refuse deletes (the API answers 405; GC then only removes untagged uploads).
+    #[arg(long)]
+    pub no_delete: bool,
+    /// Garbage collection schedule (5-field cron) [default: "0 3 * * 0"].
+    #[arg(long, value_name = "CRON")]
+    pub gc_schedule: Option<String>,
+    /// Which server runs in containers.
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
+    /// Redis blob-descriptor cache (distribution engine).
+    #[arg(long)]
+    pub redis: bool,
+    /// Replicas (Kubernetes; more than 1 needs a ReadWriteMany volume).
+    #[arg(long)]
+    pub replicas: Option<u32>,
+    /// Kubernetes namespace [default: registry].
+    #[arg(long, value_name = "NAME")]
+    pub namespace: Option<String>,
+    /// Ingress host name (Kubernetes); no Ingress when unset.
+    #[arg(long, value_name = "HOST")]
+    pub ingress_host: Option<String>,
+    /// Kubernetes Service type: ClusterIP, NodePort or LoadBalancer.
+    #[arg(long, value_name = "TYPE")]
+    pub service_type: Option<String>,
+    /// Pin the registry to control-plane nodes (single-node clusters).
+    #[arg(long)]
+    pub pin_control_plane: bool,
+
+    /// A trust store on this machine to install the CA into (repeatable):
+    /// system, docker, containerd, podman, or `none` [default: those detected].
+    #[arg(long = "trust", value_name = "STORE")]
+    pub trust: Vec<String>,
+    /// Stage trust changes under this directory instead of the real host.
+    #[arg(long, value_name = "DIR")]
+    pub trust_root: Option<PathBuf>,
+    /// Write everything but do not start the registry (or run kubectl).
+    #[arg(long)]
+    pub no_start: bool,
+    /// Skip the push/pull self-test.
+    #[arg(long)]
+    pub no_self_test: bool,
+    /// Kubernetes: run `kubectl apply -k DIR/k8s`.
+    #[arg(long)]
+    pub apply: bool,
+    /// Kubernetes context for kubectl.
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+    /// kubeconfig for kubectl.
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Directory of templates overriding the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// How many lines from the end.
+    #[arg(short = 'n', long, default_value_t = 100)]
+    pub lines: usize,
 }

@@ -33,3 +33,14 @@ pub fn host_addresses() -> Vec<IpAddr> {
     addrs.dedup();
     addrs
 }
+
+/// Whether a TCP port can be bound on every interface (what the registry
+/// does); `Err` carries why not (in use, privileged).
+pub fn port_free(port: u16) -> std::io::Result<()> {
+    std::net::TcpListener::bind(("0.0.0.0", port)).map(|_| ())
+}
+
+/// The next port after `port` that nothing listens on.
+pub fn next_free_port(port: u16) -> Option<u16> {
+    (port.saturating_add(1)..=port.saturating_add(100)).find(|p| port_free(*p).is_ok())
+}

@@ -1,12 +1,15 @@
 //! Command handlers: turn parsed flags into library calls, with `anyhow`
 //! context, and decide the exit code.
 
+mod apply;
 mod cert;
 mod completions;
 mod gc;
 mod htpasswd;
+mod init;
 mod render;
 mod serve;
+mod service;
 mod trust;
 
 use std::process::ExitCode;
@@ -16,6 +19,11 @@ use crate::cli::{CertCommand, Cli, Command};
 /// Runs one command; `Err` is printed as a one-line error by `main`.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Init(args) => init::run(&cli.dir, &args),
+        Command::Start => service::start(&cli.dir),
+        Command::Stop => service::stop(&cli.dir),
+        Command::Status => service::status(&cli.dir),
+        Command::Logs(args) => service::logs(&cli.dir, &args),
         Command::Cert(CertCommand::Issue(args)) => cert::issue(&cli.dir, &args),
         Command::Cert(CertCommand::Inspect(args)) => cert::inspect(&args),
         Command::Cert(CertCommand::Renew(args)) => cert::renew(&cli.dir, &args),

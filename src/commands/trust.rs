@@ -249,3 +249,25 @@ pub(super) fn run(dir: &Path, cmd: TrustCommand) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Installs the CA of the registry directory into `stores` (used by `init`).
+pub(super) fn install_ca(
+    layout: &RegistryDir,
+    root: &Path,
+    registry: &str,
+    stores: &[StoreKind],
+) -> anyhow::Result<()> {
+    let ctx = Ctx {
+        root: root.to_path_buf(),
+        reg: RegistryAddr::parse(registry)?,
+        ledger_path: layout.trust_ledger(),
+        dry: false,
+    };
+    let bytes = fsutil::read(&layout.ca_cert()).context("reading the CA certificate")?;
+    let ca = trust::check_ca(&bytes)
+        .with_context(|| format!("{} cannot be installed", layout.ca_cert().display()))?;
+    let mut ledger = Ledger::load(&ctx.ledger_path)?;
+    install(&ctx, stores, &ca, &mut ledger)?;
+    ledger.save(&ctx.ledger_path)?;
+    Ok(())
+}

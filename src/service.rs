@@ -1,0 +1,182 @@
+//! Keeping the bundled registry running on this machine for `init`,
+//! `start`, `stop`, `status` and `logs`.
+//!
+//! Under systemd the rendered unit does the job (restarts, boot start,
+//! journal). Where systemd is not running (containers, WSL, minimal VMs),
+//! `regctl serve` runs detached in its own process group, with a pid file and
+//! a log file in the registry directory, so the same four commands work.
+
+use std::fs::OpenOptions;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::fsutil::{self, MODE_PUBLIC, Overwrite};
+
+/// The systemd unit's name (and the rendered file's).
+pub const UNIT: &str = "regctl-registry.service";
+/// Where the unit is installed.
+pub const UNIT_PATH: &str = "/etc/systemd/system/regctl-registry.service";
+
+/// Failures starting or stopping the detached registry.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("cannot start {exe}: {source}")]
+    Spawn {
+        exe: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot open the log file {}: {source}", path.display())]
+    Log {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Write(#[from] fsutil::FsError),
+    #[error("the registry (pid {pid}) did not stop within {waited:?} of SIGTERM")]
+    StopTimeout { pid: i32, waited: Duration },
+    #[error("cannot signal pid {pid}: {message}")]
+    Signal { pid: i32, message: String },
+}
+
+/// How this machine keeps services running.
+pub fn systemd_running() -> bool {
+    which::which("systemctl").is_ok() && Path::new("/run/systemd/system").is_dir()
+}
+
+/// The detached `regctl serve` of one registry directory.
+#[derive(Debug, Clone)]
+pub struct Detached {
+    dir: PathBuf,
+}
+
+/// What `status` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    Running(i32),
+    /// A pid file for a process that is gone (or is not regctl any more).
+    Stale(i32),
+    Stopped,
+}
+
+impl Detached {
+    pub fn new(dir: &Path) -> Self {
+        Detached {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    pub fn pid_file(&self) -> PathBuf {
+        self.dir.join("regctl-serve.pid")
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.dir.join("regctl-serve.log")
+    }
+
+    /// Whether the pid file names a live `regctl serve`. The command line is
+    /// checked so a recycled pid is not mistaken for the registry.
+    pub fn state(&self) -> State {
+        let Ok(text) = std::fs::read_to_string(self.pid_file()) else {
+            return State::Stopped;
+        };
+        let Ok(pid) = text.trim().parse::<i32>() else {
+            return State::Stale(0);
+        };
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+        let is_serve = args.iter().any(|a| *a == b"serve");
+        let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| s.rsplit_once(") ").map(|(_, rest)| rest.starts_with('Z')))
+            .unwrap_or(true);
+        if is_serve && !zombie {
+            State::Running(pid)
+        } else {
+            State::Stale(pid)
+        }
+    }
+
+    /// Starts `exe serve --config CONFIG` detached: its own process group
+    /// (a Ctrl-C in this terminal does not reach it), stdin closed, output
+    /// appended to the log file.
+    pub fn start(&self, exe: &Path, config: &Path) -> Result<i32, ServiceError> {
+        let log_path = self.log_file();
+        let log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .map_err(|source| ServiceError::Log {
+                path: log_path.clone(),
+                source,
+            })?;
+        let log2 = log.try_clone().map_err(|source| ServiceError::Log {
+            path: log_path.clone(),
+            source,
+        })?;
+        let child = Command::new(exe)
+            .arg("serve")
+            .arg("--config")
+            .arg(config)
+            .env_remove("REGCTL_DIR")
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log2)
+            .process_group(0)
+            .spawn()
+            .map_err(|source| ServiceError::Spawn {
+                exe: exe.display().to_string(),
+                source,
+            })?;
+        let pid = child.id() as i32;
+        fsutil::write_atomic(
+            &self.pid_file(),
+            format!("{pid}\n").as_bytes(),
+            MODE_PUBLIC,
+            Overwrite::Replace,
+        )?;
+        Ok(pid)
+    }
+
+    /// Sends SIGTERM and waits for the registry to finish in-flight requests.
+    pub fn stop(&self, wait: Duration) -> Result<Option<i32>, ServiceError> {
+        let pid = match self.state() {
+            State::Running(pid) => pid,
+            State::Stale(_) => {
+                let _ = std::fs::remove_file(self.pid_file());
+                return Ok(None);
+            }
+            State::Stopped => return Ok(None),
+        };
+        let p = rustix::process::Pid::from_raw(pid).ok_or(ServiceError::Signal {
+            pid,
+            message: "invalid pid".into(),
+        })?;
+        rustix::process::kill_process(p, rustix::process::Signal::TERM).map_err(|e| {
+            ServiceError::Signal {
+                pid,
+                message: e.to_string(),
+            }
+        })?;
+        let started = Instant::now();
+        while started.elapsed() < wait {
+            if !matches!(self.state(), State::Running(_)) {
+                let _ = std::fs::remove_file(self.pid_file());
+                return Ok(Some(pid));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Err(ServiceError::StopTimeout { pid, waited: wait })
+    }
+
+    /// The last `lines` lines of the log.
+    pub fn tail(&self, lines: usize) -> std::io::Result<String> {
+        let text = std::fs::read_to_string(self.log_file())?;
+        let all: Vec<&str> = text.lines().collect();
+        let from = all.len().saturating_sub(lines);
+        Ok(all[from..].join("\n"))
+    }
+}
