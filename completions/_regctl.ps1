@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('htpasswd', 'htpasswd', [CompletionResultType]::ParameterValue, 'Manage the registry''s bcrypt htpasswd file')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it')
+            [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Package the bundled registry as a container image (`FROM scratch`)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that a registry answers 2xx/3xx on URL (container health checks)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bundled OCI registry (reads distribution''s config.yml)')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove unreferenced manifests, links and blobs; safe while the registry runs')
@@ -61,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Volume size for Kubernetes [default: 20Gi]')
             [CompletionResult]::new('--gc-schedule', '--gc-schedule', [CompletionResultType]::ParameterName, 'Garbage collection schedule (5-field cron) [default: "0 3 * * 0"]')
             [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Which server runs in containers')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Container image to run instead of the engine''s default (regctl:VERSION, built by `regctl image build`, or registry:2.8.3)')
             [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Replicas (Kubernetes; more than 1 needs a ReadWriteMany volume)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: registry]')
             [CompletionResult]::new('--ingress-host', '--ingress-host', [CompletionResultType]::ParameterName, 'Ingress host name (Kubernetes); no Ingress when unset')
@@ -355,8 +357,41 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
         'regctl;trust;help;help' {
             break
         }
+        'regctl;image' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'regctl;image;build' {
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'The image tag')
+            [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'The regctl binary to package [default: this one]. For the smallest image build it static: RUSTFLAGS=''-C target-feature=+crt-static'' cargo build --release')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Write the build context (Dockerfile and rootfs) here and stop')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'regctl;image;help' {
+            [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'regctl;image;help;build' {
+            break
+        }
+        'regctl;image;help;help' {
+            break
+        }
         'regctl;probe' {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate to verify https against')
+            [CompletionResult]::new('--connect', '--connect', [CompletionResultType]::ParameterName, 'Dial this address instead of the URL''s host; the certificate is still checked for the URL''s host')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -415,6 +450,7 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('htpasswd', 'htpasswd', [CompletionResultType]::ParameterValue, 'Manage the registry''s bcrypt htpasswd file')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it')
+            [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Package the bundled registry as a container image (`FROM scratch`)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that a registry answers 2xx/3xx on URL (container health checks)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bundled OCI registry (reads distribution''s config.yml)')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove unreferenced manifests, links and blobs; safe while the registry runs')
@@ -488,6 +524,13 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             break
         }
         'regctl;help;trust;status' {
+            break
+        }
+        'regctl;help;image' {
+            [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml')
+            break
+        }
+        'regctl;help;image;build' {
             break
         }
         'regctl;help;probe' {

@@ -31,6 +31,9 @@ _regctl() {
             regctl,htpasswd)
                 cmd="regctl__subcmd__htpasswd"
                 ;;
+            regctl,image)
+                cmd="regctl__subcmd__image"
+                ;;
             regctl,init)
                 cmd="regctl__subcmd__init"
                 ;;
@@ -100,6 +103,9 @@ _regctl() {
             regctl__subcmd__help,htpasswd)
                 cmd="regctl__subcmd__help__subcmd__htpasswd"
                 ;;
+            regctl__subcmd__help,image)
+                cmd="regctl__subcmd__help__subcmd__image"
+                ;;
             regctl__subcmd__help,init)
                 cmd="regctl__subcmd__help__subcmd__init"
                 ;;
@@ -151,6 +157,9 @@ _regctl() {
             regctl__subcmd__help__subcmd__htpasswd,verify)
                 cmd="regctl__subcmd__help__subcmd__htpasswd__subcmd__verify"
                 ;;
+            regctl__subcmd__help__subcmd__image,build)
+                cmd="regctl__subcmd__help__subcmd__image__subcmd__build"
+                ;;
             regctl__subcmd__help__subcmd__trust,install)
                 cmd="regctl__subcmd__help__subcmd__trust__subcmd__install"
                 ;;
@@ -190,6 +199,18 @@ _regctl() {
             regctl__subcmd__htpasswd__subcmd__help,verify)
                 cmd="regctl__subcmd__htpasswd__subcmd__help__subcmd__verify"
                 ;;
+            regctl__subcmd__image,build)
+                cmd="regctl__subcmd__image__subcmd__build"
+                ;;
+            regctl__subcmd__image,help)
+                cmd="regctl__subcmd__image__subcmd__help"
+                ;;
+            regctl__subcmd__image__subcmd__help,build)
+                cmd="regctl__subcmd__image__subcmd__help__subcmd__build"
+                ;;
+            regctl__subcmd__image__subcmd__help,help)
+                cmd="regctl__subcmd__image__subcmd__help__subcmd__help"
+                ;;
             regctl__subcmd__trust,help)
                 cmd="regctl__subcmd__trust__subcmd__help"
                 ;;
@@ -221,7 +242,7 @@ _regctl() {
 
     case "${cmd}" in
         regctl)
-            opts="-h -V --dir --help --version init start stop status logs cert htpasswd render trust probe serve gc completions man help"
+            opts="-h -V --dir --help --version init start stop status logs cert htpasswd render trust image probe serve gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -485,7 +506,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help)
-            opts="init start stop status logs cert htpasswd render trust probe serve gc completions man help"
+            opts="init start stop status logs cert htpasswd render trust image probe serve gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,6 +674,34 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help__subcmd__htpasswd__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__image)
+            opts="build"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__image__subcmd__build)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1034,8 +1083,98 @@ _regctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        regctl__subcmd__image)
+            opts="-h -V --dir --help --version build help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__image__subcmd__build)
+            opts="-h -V --tag --binary --context --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --binary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__image__subcmd__help)
+            opts="build help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__image__subcmd__help__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__image__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         regctl__subcmd__init)
-            opts="-y -h -V --yes --dry-run --force --new-ca --config --target --san --host --port --tls --cert --key --ca --key-type --days --user --password-stdin --password-env --generate-password --data-dir --size --no-delete --gc-schedule --engine --redis --replicas --namespace --ingress-host --service-type --pin-control-plane --trust --trust-root --no-start --no-self-test --apply --context --kubeconfig --templates --dir --help --version"
+            opts="-y -h -V --yes --dry-run --force --new-ca --config --target --san --host --port --tls --cert --key --ca --key-type --days --user --password-stdin --password-env --generate-password --data-dir --size --no-delete --gc-schedule --engine --image --redis --replicas --namespace --ingress-host --service-type --pin-control-plane --trust --trust-root --no-start --no-self-test --apply --context --kubeconfig --templates --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1107,6 +1246,10 @@ _regctl() {
                     ;;
                 --engine)
                     COMPREPLY=($(compgen -W "bundled distribution" -- "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --replicas)
@@ -1201,13 +1344,17 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__probe)
-            opts="-h -V --cacert --timeout --dir --help --version"
+            opts="-h -V --cacert --connect --timeout --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
             cand render 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
             cand trust 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it'
+            cand image 'Package the bundled registry as a container image (`FROM scratch`)'
             cand probe 'Check that a registry answers 2xx/3xx on URL (container health checks)'
             cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
             cand gc 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
@@ -57,6 +58,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand --size 'Volume size for Kubernetes [default: 20Gi]'
             cand --gc-schedule 'Garbage collection schedule (5-field cron) [default: "0 3 * * 0"]'
             cand --engine 'Which server runs in containers'
+            cand --image 'Container image to run instead of the engine''s default (regctl:VERSION, built by `regctl image build`, or registry:2.8.3)'
             cand --replicas 'Replicas (Kubernetes; more than 1 needs a ReadWriteMany volume)'
             cand --namespace 'Kubernetes namespace [default: registry]'
             cand --ingress-host 'Ingress host name (Kubernetes); no Ingress when unset'
@@ -316,8 +318,36 @@ set edit:completion:arg-completer[regctl] = {|@words|
         }
         &'regctl;trust;help;help'= {
         }
+        &'regctl;image'= {
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand build 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;image;build'= {
+            cand --tag 'The image tag'
+            cand --binary 'The regctl binary to package [default: this one]. For the smallest image build it static: RUSTFLAGS=''-C target-feature=+crt-static'' cargo build --release'
+            cand --context 'Write the build context (Dockerfile and rootfs) here and stop'
+            cand --dir 'The registry directory every command reads and writes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'regctl;image;help'= {
+            cand build 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'regctl;image;help;build'= {
+        }
+        &'regctl;image;help;help'= {
+        }
         &'regctl;probe'= {
             cand --cacert 'CA certificate to verify https against'
+            cand --connect 'Dial this address instead of the URL''s host; the certificate is still checked for the URL''s host'
             cand --timeout 'Give up after this many seconds'
             cand --dir 'The registry directory every command reads and writes'
             cand -h 'Print help'
@@ -371,6 +401,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand htpasswd 'Manage the registry''s bcrypt htpasswd file'
             cand render 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
             cand trust 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it'
+            cand image 'Package the bundled registry as a container image (`FROM scratch`)'
             cand probe 'Check that a registry answers 2xx/3xx on URL (container health checks)'
             cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
             cand gc 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
@@ -425,6 +456,11 @@ set edit:completion:arg-completer[regctl] = {|@words|
         &'regctl;help;trust;uninstall'= {
         }
         &'regctl;help;trust;status'= {
+        }
+        &'regctl;help;image'= {
+            cand build 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml'
+        }
+        &'regctl;help;image;build'= {
         }
         &'regctl;help;probe'= {
         }

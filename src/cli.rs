@@ -50,6 +50,9 @@ pub enum Command {
     /// podman), show where it is trusted, or undo it.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Package the bundled registry as a container image (`FROM scratch`).
+    #[command(subcommand)]
+    Image(ImageCommand),
     /// Check that a registry answers 2xx/3xx on URL (container health checks).
     Probe(ProbeArgs),
     /// Run the bundled OCI registry (reads distribution's config.yml).
@@ -337,6 +340,10 @@ pub struct ProbeArgs {
     /// CA certificate to verify https against.
     #[arg(long, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
+    /// Dial this address instead of the URL's host; the certificate is
+    /// still checked for the URL's host.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub connect: Option<String>,
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 5)]
     pub timeout: u64,
@@ -475,6 +482,10 @@ pub struct InitArgs {
     /// Which server runs in containers.
     #[arg(long, value_enum)]
     pub engine: Option<EngineArg>,
+    /// Container image to run instead of the engine's default
+    /// (regctl:VERSION, built by `regctl image build`, or registry:2.8.3).
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
     /// Redis blob-descriptor cache (distribution engine).
     #[arg(long)]
     pub redis: bool,
@@ -526,4 +537,26 @@ pub struct LogsArgs {
     /// How many lines from the end.
     #[arg(short = 'n', long, default_value_t = 100)]
     pub lines: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImageCommand {
+    /// Build the image with the Docker engine: this regctl binary (static,
+    /// or with the shared libraries it loads), a non-root user, and
+    /// distribution's config path /etc/docker/registry/config.yml.
+    Build(ImageBuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImageBuildArgs {
+    /// The image tag.
+    #[arg(long, default_value = crate::render::BUNDLED_IMAGE)]
+    pub tag: String,
+    /// The regctl binary to package [default: this one]. For the smallest
+    /// image build it static: RUSTFLAGS='-C target-feature=+crt-static' cargo build --release
+    #[arg(long, value_name = "FILE")]
+    pub binary: Option<PathBuf>,
+    /// Write the build context (Dockerfile and rootfs) here and stop.
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
 }

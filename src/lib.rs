@@ -6,6 +6,7 @@ pub mod client;
 pub mod commands;
 pub mod fsutil;
 pub mod htpasswd;
+pub mod image;
 pub mod layout;
 pub mod netinfo;
 pub mod pki;

@@ -37,6 +37,10 @@ pub struct Facts {
     pub running: bool,
     /// The command that runs compose here (`docker compose` or `docker-compose`).
     pub compose: Option<Vec<String>>,
+    /// The bundled image the compose file names is not in the local engine.
+    pub image_missing: bool,
+    /// This run is root (it can hand files to the container's user).
+    pub root: bool,
 }
 
 /// Whether the existing server certificate can stay.
@@ -150,6 +154,15 @@ pub enum Action {
     RunCommand {
         argv: Vec<String>,
         cwd: PathBuf,
+    },
+    /// `regctl image build` for the compose file's bundled image.
+    BuildImage {
+        tag: String,
+    },
+    /// Hand the files the container reads (key, htpasswd, config, data) to
+    /// its non-root user.
+    ChownForContainer {
+        uid: u32,
     },
     WaitHealthy,
     SelfTest,
@@ -356,6 +369,25 @@ pub fn plan(setup: &Setup, opts: &Options, facts: &Facts, rendered: &[Rendered])
             Target::Local if facts.systemd => push(Action::StartSystemd { restart }, start_change),
             Target::Local => push(Action::StartDetached { restart }, start_change),
             Target::Compose => {
+                if facts.compose.is_some() && facts.image_missing {
+                    push(
+                        Action::BuildImage {
+                            tag: crate::render::BUNDLED_IMAGE.to_string(),
+                        },
+                        Change::Create,
+                    );
+                }
+                if facts.compose.is_some()
+                    && facts.root
+                    && setup.engine == crate::setup::Engine::Bundled
+                {
+                    push(
+                        Action::ChownForContainer {
+                            uid: crate::image::UID,
+                        },
+                        Change::Run,
+                    );
+                }
                 if let Some(tool) = &facts.compose {
                     let mut argv = tool.clone();
                     argv.extend(["up".into(), "-d".into()]);
@@ -488,6 +520,13 @@ impl fmt::Display for Action {
             Action::RunCommand { argv, cwd } => {
                 write!(f, "run `{}` in {}", argv.join(" "), cwd.display())
             }
+            Action::BuildImage { tag } => {
+                write!(f, "build the image {tag} (regctl image build)")
+            }
+            Action::ChownForContainer { uid } => write!(
+                f,
+                "give uid {uid} (the image's user) config.yml, certs/registry.key, auth/htpasswd and the data directory"
+            ),
             Action::WaitHealthy => write!(f, "wait until /v2/ answers"),
             Action::SelfTest => write!(
                 f,

@@ -71,6 +71,14 @@ fn parse(url: &str) -> Result<Url<'_>, ProbeError> {
     })
 }
 
+fn bracket(host: &str) -> String {
+    if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    }
+}
+
 async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
     mut s: S,
     u: &Url<'_>,
@@ -101,13 +109,24 @@ async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
         .ok_or_else(|| ProbeError::Protocol(head.lines().next().unwrap_or("").to_string()))
 }
 
-/// GETs `url` and returns the HTTP status.
-pub async fn probe(url: &str, cacert: Option<&Path>, timeout: Duration) -> Result<u16, ProbeError> {
+/// GETs `url` and returns the HTTP status. With `connect` (`host:port`),
+/// that address is dialled instead while the certificate is still checked
+/// for the URL's host: a container checks itself on 127.0.0.1 against the
+/// name clients use.
+pub async fn probe(
+    url: &str,
+    cacert: Option<&Path>,
+    connect: Option<&str>,
+    timeout: Duration,
+) -> Result<u16, ProbeError> {
     let u = parse(url)?;
     let work = async {
-        let tcp = tokio::net::TcpStream::connect((u.host, u.port))
+        let dial = connect
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{}:{}", bracket(u.host), u.port));
+        let tcp = tokio::net::TcpStream::connect(&dial)
             .await
-            .map_err(|e| ProbeError::Io(format!("cannot connect to {}:{}: {e}", u.host, u.port)))?;
+            .map_err(|e| ProbeError::Io(format!("cannot connect to {dial}: {e}")))?;
         if !u.tls {
             return exchange(tcp, &u).await;
         }

@@ -187,6 +187,20 @@ pub fn http_secret(dir: &Path) -> Result<String, RenderError> {
     Ok(secret)
 }
 
+/// The URL a container's health check asks for: the registry's own name
+/// (so the certificate check means something), dialled on 127.0.0.1.
+fn probe_url(s: &Setup, tls: bool) -> String {
+    let host = s.hosts.first().map(String::as_str).unwrap_or("localhost");
+    if !tls {
+        return "http://127.0.0.1:5000/".to_string();
+    }
+    if host.contains(':') {
+        format!("https://[{host}]:5000/")
+    } else {
+        format!("https://{host}:5000/")
+    }
+}
+
 /// The container image the answers ask for.
 fn image(s: &Setup) -> String {
     s.image
@@ -272,7 +286,7 @@ pub fn render(inputs: &Inputs<'_>, what: What) -> Result<Vec<Rendered>, RenderEr
         registry_host => s.registry_host(),
         dir => inputs.dir.display().to_string(),
         http_secret => inputs.http_secret.clone(),
-        probe_url => format!("{}://127.0.0.1:5000/", if tls { "https" } else { "http" }),
+        probe_url => probe_url(s, tls),
     };
     // Host paths, for `regctl serve` (and distribution) on this machine.
     // (In `context!`, the leftmost value of a key wins.)

@@ -183,6 +183,22 @@ fn execute(action: &Action, ctx: &ApplyContext<'_>, report: &mut Report) -> anyh
             std::fs::create_dir_all(layout.root().join(&ctx.setup.storage.data_dir))?;
             run_command(argv, cwd)?
         }
+        Action::BuildImage { tag } => {
+            let dir = tempfile::tempdir()?;
+            crate::image::write_context(ctx.exe, dir.path())?;
+            run_command(
+                &[
+                    "docker".into(),
+                    "build".into(),
+                    "-q".into(),
+                    "-t".into(),
+                    tag.clone(),
+                    dir.path().display().to_string(),
+                ],
+                dir.path(),
+            )?;
+        }
+        Action::ChownForContainer { uid } => chown_for_container(ctx, *uid)?,
         Action::WaitHealthy => wait_healthy(ctx)?,
         Action::SelfTest => self_test(ctx, report)?,
     }
@@ -191,6 +207,27 @@ fn execute(action: &Action, ctx: &ApplyContext<'_>, report: &mut Report) -> anyh
 
 fn write(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
     fsutil::write_atomic(path, bytes, mode, Overwrite::Replace)?;
+    Ok(())
+}
+
+fn chown_for_container(ctx: &ApplyContext<'_>, uid: u32) -> anyhow::Result<()> {
+    let layout = ctx.layout;
+    let data = layout.root().join(&ctx.setup.storage.data_dir);
+    std::fs::create_dir_all(&data)?;
+    let mut paths = vec![layout.config(), layout.htpasswd(), layout.server_key()];
+    let mut stack = vec![data];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            for entry in std::fs::read_dir(&p)? {
+                stack.push(entry?.path());
+            }
+        }
+        paths.push(p);
+    }
+    for p in paths.iter().filter(|p| p.exists()) {
+        std::os::unix::fs::lchown(p, Some(uid), Some(uid))
+            .with_context(|| format!("handing {} to uid {uid}", p.display()))?;
+    }
     Ok(())
 }
 

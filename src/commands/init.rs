@@ -126,6 +126,9 @@ fn apply_flags(s: &mut Setup, args: &InitArgs) -> anyhow::Result<()> {
             EngineArg::Distribution => Engine::Distribution,
         };
     }
+    if let Some(image) = &args.image {
+        s.image = Some(image.clone());
+    }
     if args.redis {
         s.redis = true;
     }
@@ -458,7 +461,19 @@ fn gather_facts(
             .is_some_and(|t| compose_running(t, layout.root())),
         Target::Kubernetes => false,
     };
+    let image_missing = setup.target == Target::Compose
+        && setup.engine == Engine::Bundled
+        && setup.image.is_none()
+        && compose.is_some()
+        && !std::process::Command::new("docker")
+            .args(["image", "inspect", render::BUNDLED_IMAGE])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
     Facts {
+        image_missing,
+        root: is_root(),
         dir: layout.root().to_path_buf(),
         ca_exists: layout.ca_cert().exists() && layout.ca_key().exists(),
         server_cert,

@@ -6,6 +6,7 @@ mod cert;
 mod completions;
 mod gc;
 mod htpasswd;
+mod image;
 mod init;
 mod render;
 mod serve;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Htpasswd(cmd) => htpasswd::run(cmd),
         Command::Render(args) => render::run(&cli.dir, &args),
         Command::Trust(cmd) => trust::run(&cli.dir, cmd),
+        Command::Image(crate::cli::ImageCommand::Build(args)) => image::build(&args),
         Command::Probe(args) => probe(&args),
         Command::Serve(args) => serve::run(&cli.dir, &args),
         Command::Gc(args) => gc::run(&cli.dir, &args),
@@ -45,6 +47,7 @@ fn probe(args: &crate::cli::ProbeArgs) -> anyhow::Result<ExitCode> {
     let status = rt.block_on(crate::probe::probe(
         &args.url,
         args.cacert.as_deref(),
+        args.connect.as_deref(),
         std::time::Duration::from_secs(args.timeout),
     ));
     match status {

@@ -1,0 +1,66 @@
+//! `regctl image build`.
+
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, bail};
+
+use crate::cli::ImageBuildArgs;
+use crate::image;
+
+/// Builds the image (or only writes its context) and reports its size.
+pub(super) fn build(args: &ImageBuildArgs) -> anyhow::Result<ExitCode> {
+    let binary = match &args.binary {
+        Some(b) => b.clone(),
+        None => std::env::current_exe().context("finding the regctl binary")?,
+    };
+    let tmp;
+    let dir = match &args.context {
+        Some(d) => d.clone(),
+        None => {
+            tmp = tempfile::tempdir().context("creating a build directory")?;
+            tmp.path().to_path_buf()
+        }
+    };
+    let libs = image::write_context(&binary, &dir)?;
+    if libs.is_empty() {
+        println!("{}: statically linked", binary.display());
+    } else {
+        println!(
+            "{}: dynamically linked; bundling {}",
+            binary.display(),
+            libs.iter()
+                .map(|l| l.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if args.context.is_some() {
+        println!(
+            "wrote {}; build it with: docker build -t {} {}",
+            dir.join("Dockerfile").display(),
+            args.tag,
+            dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let out = Command::new("docker")
+        .args(["build", "-q", "-t", &args.tag])
+        .arg(&dir)
+        .output()
+        .context("running docker build (is Docker installed?)")?;
+    if !out.status.success() {
+        bail!(
+            "docker build failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let size = Command::new("docker")
+        .args(["image", "inspect", "-f", "{{.Size}}", &args.tag])
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    println!("built {} ({:.1} MB)", args.tag, size as f64 / 1_000_000.0);
+    Ok(ExitCode::SUCCESS)
+}
