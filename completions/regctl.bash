@@ -1580,7 +1580,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__trust__subcmd__install)
-            opts="-h -V --registry --ca --store --root --dry-run --dir --help --version"
+            opts="-h -V --registry --ca --store --root --dry-run --insecure --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1614,7 +1614,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__trust__subcmd__status)
-            opts="-h -V --registry --ca --store --root --dry-run --dir --help --version"
+            opts="-h -V --registry --ca --store --root --dry-run --insecure --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1648,7 +1648,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__trust__subcmd__uninstall)
-            opts="-h -V --registry --ca --store --root --dry-run --dir --help --version"
+            opts="-h -V --registry --ca --store --root --dry-run --insecure --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

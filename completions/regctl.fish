@@ -195,6 +195,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_sub
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l root -d 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l dry-run -d 'Print each file and command; change nothing'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l insecure -d 'Plain HTTP registry: merge it into Docker\'s insecure-registries (daemon.json, with a backup), write containerd hosts.toml with an http:// server and podman\'s registries.conf.d `insecure = true`. NOT SECURE'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l registry -d 'The registry as clients address it' -r
@@ -203,6 +204,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_sub
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l root -d 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l dry-run -d 'Print each file and command; change nothing'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l insecure -d 'Plain HTTP registry: merge it into Docker\'s insecure-registries (daemon.json, with a backup), write containerd hosts.toml with an http:// server and podman\'s registries.conf.d `insecure = true`. NOT SECURE'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l registry -d 'The registry as clients address it' -r
@@ -211,6 +213,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_sub
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l root -d 'Stage every path under this directory instead of the real host (tests, image builds, node bootstrap); commands are reported, not run' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l dry-run -d 'Print each file and command; change nothing'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l insecure -d 'Plain HTTP registry: merge it into Docker\'s insecure-registries (daemon.json, with a backup), write containerd hosts.toml with an http:// server and podman\'s registries.conf.d `insecure = true`. NOT SECURE'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install the CA into the stores (detected ones unless --store is given)'

@@ -377,6 +377,12 @@ pub struct TrustArgs {
     /// Print each file and command; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Plain HTTP registry: merge it into Docker's insecure-registries
+    /// (daemon.json, with a backup), write containerd hosts.toml with an
+    /// http:// server and podman's registries.conf.d `insecure = true`.
+    /// NOT SECURE.
+    #[arg(long)]
+    pub insecure: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -140,6 +140,8 @@ pub enum Action {
         stores: Vec<StoreKind>,
         root: PathBuf,
         registry: String,
+        /// Plain HTTP: allow the registry as insecure instead of trusting a CA.
+        insecure: bool,
     },
     /// Plain HTTP: what each client needs, printed (nothing can make it secure).
     InsecureAdvice {
@@ -336,12 +338,13 @@ pub fn plan(setup: &Setup, opts: &Options, facts: &Facts, rendered: &[Rendered])
     }
 
     // Trust.
-    if tls && setup.target != Target::Kubernetes && !opts.trust.is_empty() {
+    if setup.target != Target::Kubernetes && !opts.trust.is_empty() {
         push(
             Action::InstallTrust {
                 stores: opts.trust.clone(),
                 root: opts.trust_root.clone(),
                 registry: registry.clone(),
+                insecure: !tls,
             },
             Change::Run,
         );
@@ -489,11 +492,17 @@ impl fmt::Display for Action {
                 stores,
                 root,
                 registry,
+                insecure,
             } => {
                 let names: Vec<&str> = stores.iter().map(|s| s.name()).collect();
                 write!(
                     f,
-                    "trust the CA for {registry} in: {}{}",
+                    "{} {registry} in: {}{}",
+                    if *insecure {
+                        "allow plain HTTP (INSECURE) to"
+                    } else {
+                        "trust the CA for"
+                    },
                     names.join(", "),
                     if root == Path::new("/") {
                         String::new()
@@ -687,8 +696,17 @@ mod tests {
         let p = plan(&s, &options(), &Facts::default(), &rendered());
         assert!(!p.steps.iter().any(|st| matches!(
             st.action,
-            Action::CreateCa { .. } | Action::InstallTrust { .. }
+            Action::CreateCa { .. }
+                | Action::InstallTrust {
+                    insecure: false,
+                    ..
+                }
         )));
+        assert!(
+            p.steps
+                .iter()
+                .any(|st| matches!(st.action, Action::InstallTrust { insecure: true, .. }))
+        );
         assert!(
             p.steps
                 .iter()

@@ -616,3 +616,30 @@ mod wizard {
         assert!(!dir.exists(), "declining the plan wrote {}", dir.display());
     }
 }
+
+#[test]
+fn plain_http_with_named_stores_allows_it_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("reg");
+    let root = tmp.path().join("root");
+    let out = regctl()
+        .arg("--dir")
+        .arg(&dir)
+        .args([
+            "init",
+            "--yes",
+            "--no-start",
+            "--tls",
+            "none",
+            "--host",
+            "reg.lan",
+        ])
+        .args(["--port", "5000", "--trust", "docker", "--trust-root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("INSECURE"), "{}", text(&out));
+    let daemon = std::fs::read_to_string(root.join("etc/docker/daemon.json")).unwrap();
+    assert!(daemon.contains("\"reg.lan:5000\""), "{daemon}");
+}

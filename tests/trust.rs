@@ -376,3 +376,125 @@ fn real_clients_trust_the_registry_through_the_stores_and_stop_after_uninstall()
         text(&tags)
     );
 }
+
+/// `--insecure` under a staged root: daemon.json is merged (never
+/// replaced) and restored byte for byte; containerd and podman get their
+/// plain-HTTP files; invalid JSON is refused with the file untouched.
+#[test]
+fn insecure_mode_merges_daemon_json_and_restores_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("reg");
+    let reg = "10.0.0.5:5000";
+    let cases: [(&str, Option<&str>); 3] = [
+        ("missing", None),
+        ("empty", Some("")),
+        (
+            "existing",
+            Some(
+                "{\"log-driver\": \"journald\", \"insecure-registries\": [\"old.lan:5000\"], \"default-address-pools\": [{\"base\": \"10.99.0.0/16\", \"size\": 24}]}\n",
+            ),
+        ),
+    ];
+    for (name, original) in cases {
+        let root = tmp.path().join(name);
+        for d in ["etc/docker", "etc/containerd", "etc/containers"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        let daemon = root.join("etc/docker/daemon.json");
+        if let Some(text) = original {
+            std::fs::write(&daemon, text).unwrap();
+        }
+        let root_s = root.to_str().unwrap();
+        let args = ["install", "--insecure", "--registry", reg, "--root", root_s];
+        let out = trust(&dir, &args);
+        assert!(out.status.success(), "{name}: {}", text(&out));
+        assert!(text(&out).contains("WARNING"), "{name}: {}", text(&out));
+        let merged: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&daemon).unwrap()).unwrap();
+        let list = merged["insecure-registries"].as_array().unwrap();
+        assert!(list.iter().any(|v| v == reg), "{name}: {merged}");
+        if name == "existing" {
+            assert_eq!(merged["log-driver"], "journald");
+            assert_eq!(merged["default-address-pools"][0]["size"], 24);
+            assert!(list.iter().any(|v| v == "old.lan:5000"));
+            assert_eq!(
+                std::fs::read_to_string(root.join("etc/docker/daemon.json.regctl-backup")).unwrap(),
+                original.unwrap()
+            );
+        }
+        let hosts =
+            std::fs::read_to_string(root.join(format!("etc/containerd/certs.d/{reg}/hosts.toml")))
+                .unwrap();
+        assert!(
+            hosts.contains(&format!("server = \"http://{reg}\"")),
+            "{hosts}"
+        );
+        assert!(hosts.contains("skip_verify = true"), "{hosts}");
+        let podman = std::fs::read_to_string(
+            root.join("etc/containers/registries.conf.d/regctl-10.0.0.5-5000.conf"),
+        )
+        .unwrap();
+        assert!(
+            podman.contains("insecure = true") && podman.contains(reg),
+            "{podman}"
+        );
+
+        // A second install changes nothing.
+        let before = snapshot(&root);
+        let again = trust(&dir, &args);
+        assert!(again.status.success());
+        assert!(text(&again).contains("already allowed"), "{}", text(&again));
+        assert_eq!(snapshot(&root), before, "{name}: re-install changed files");
+
+        // Uninstall restores daemon.json exactly (or removes what it created).
+        let out = trust(&dir, &["uninstall", "--registry", reg, "--root", root_s]);
+        assert!(out.status.success(), "{}", text(&out));
+        match original {
+            Some(text) => assert_eq!(std::fs::read_to_string(&daemon).unwrap(), text),
+            None => assert!(!daemon.exists(), "{name}: created daemon.json left behind"),
+        }
+        assert!(!root.join("etc/docker/daemon.json.regctl-backup").exists());
+        assert!(
+            !root
+                .join(format!("etc/containerd/certs.d/{reg}/hosts.toml"))
+                .exists()
+        );
+    }
+
+    // Invalid JSON: refused, the file untouched, nothing else written.
+    let root = tmp.path().join("invalid");
+    std::fs::create_dir_all(root.join("etc/docker")).unwrap();
+    std::fs::write(root.join("etc/docker/daemon.json"), "{\"debug\": true,,}").unwrap();
+    let before = snapshot(&root);
+    let out = trust(
+        &dir,
+        &[
+            "install",
+            "--insecure",
+            "--registry",
+            reg,
+            "--root",
+            root.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("cannot be merged"), "{}", text(&out));
+    assert_eq!(snapshot(&root), before);
+
+    // The system store holds CAs: --insecure refuses it by name.
+    let out = trust(
+        &dir,
+        &[
+            "install",
+            "--insecure",
+            "--store",
+            "system",
+            "--registry",
+            reg,
+            "--root",
+            root.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("system store"), "{}", text(&out));
+}

@@ -175,7 +175,8 @@ fn execute(action: &Action, ctx: &ApplyContext<'_>, report: &mut Report) -> anyh
             stores,
             root,
             registry,
-        } => super::trust::install_ca(layout, root, registry, stores)?,
+            insecure,
+        } => super::trust::install_ca(layout, root, registry, stores, *insecure)?,
         Action::InsecureAdvice { .. } => {}
         Action::StartDetached { restart } => start_detached(ctx, *restart)?,
         Action::StartSystemd { restart } => start_systemd(ctx, *restart)?,

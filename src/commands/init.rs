@@ -539,8 +539,14 @@ pub(super) fn run(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
         }
         _ => None,
     };
-    if setup.tls == TlsMode::None || setup.target == Target::Kubernetes {
+    // Plain HTTP changes client settings only when stores are named; the
+    // CA-less default is advice in the summary.
+    let insecure_default = setup.tls == TlsMode::None && args.trust.is_empty();
+    if insecure_default || setup.target == Target::Kubernetes {
         stores.clear();
+    }
+    if setup.tls == TlsMode::None && stores.contains(&StoreKind::System) {
+        bail!("--trust system: plain HTTP has no CA to trust; name docker, containerd or podman");
     }
     if !root_user && trust_root == Path::new("/") && !stores.is_empty() {
         let names: Vec<&str> = stores.iter().map(|s| s.name()).collect();

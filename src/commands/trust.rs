@@ -17,11 +17,26 @@ struct Ctx {
     reg: RegistryAddr,
     ledger_path: PathBuf,
     dry: bool,
+    /// Plain HTTP: allow the registry instead of trusting a CA.
+    insecure: bool,
+}
+
+impl Ctx {
+    fn steps(&self, kind: StoreKind, ca: &str) -> Result<Vec<Step>, TrustError> {
+        if self.insecure {
+            trust::insecure::install_steps(&self.root, kind, &self.reg)
+        } else {
+            trust::install_steps(&self.root, kind, &self.reg, ca)
+        }
+    }
 }
 
 fn stores(args: &TrustArgs, root: &Path) -> anyhow::Result<Vec<StoreKind>> {
     if args.store.is_empty() {
-        let found = trust::detect(root);
+        let mut found = trust::detect(root);
+        if args.insecure {
+            found.retain(|k| *k != StoreKind::System);
+        }
         if found.is_empty() {
             anyhow::bail!(
                 "no trust store found under {} (looked for system anchor directories, /etc/docker, /etc/containerd, /etc/containers); name one with --store",
@@ -69,7 +84,7 @@ fn run_update(ctx: &Ctx, argv: &[String]) -> anyhow::Result<()> {
 fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> anyhow::Result<()> {
     let registry = ctx.reg.dir_name();
     for &kind in kinds {
-        let steps = trust::install_steps(&ctx.root, kind, &ctx.reg, ca)?;
+        let steps = ctx.steps(kind, ca)?;
         let update: Vec<String> = steps
             .iter()
             .find_map(|s| match s {
@@ -99,8 +114,65 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
                             path: path.clone(),
                             sha256: sha256_hex(contents.as_bytes()),
                             update: update.clone(),
+                            merged: false,
+                            backup: None,
                         });
                     }
+                }
+                Step::Merge {
+                    path,
+                    contents,
+                    existed,
+                } => {
+                    let backup = trust::insecure::backup_path(path);
+                    if ctx.dry {
+                        println!(
+                            "{}: would merge {} (backup {})",
+                            kind.name(),
+                            path.display(),
+                            backup.display()
+                        );
+                        continue;
+                    }
+                    if *existed && !backup.exists() {
+                        std::fs::copy(path, &backup)
+                            .with_context(|| format!("backing up {}", path.display()))?;
+                    }
+                    fsutil::write_atomic(
+                        path,
+                        contents.as_bytes(),
+                        MODE_PUBLIC,
+                        Overwrite::Replace,
+                    )
+                    .with_context(|| {
+                        format!(
+                            "merging into {} (needs root: use sudo, or stage with --root DIR)",
+                            path.display()
+                        )
+                    })?;
+                    println!(
+                        "{}: merged {} into {}{}",
+                        kind.name(),
+                        ctx.reg.dir_name(),
+                        path.display(),
+                        if *existed {
+                            format!(" (original kept as {})", backup.display())
+                        } else {
+                            String::new()
+                        }
+                    );
+                    ledger.record(Entry {
+                        store: kind,
+                        registry: registry.clone(),
+                        path: path.clone(),
+                        sha256: sha256_hex(contents.as_bytes()),
+                        update: Vec::new(),
+                        merged: true,
+                        backup: existed.then_some(backup),
+                    });
+                }
+                Step::Present { path } => {
+                    println!("{}: already allowed in {}", kind.name(), path.display());
                 }
                 Step::Run { argv } if changed || ctx.dry => run_update(ctx, argv)?,
                 Step::Run { .. } => {}
@@ -127,6 +199,13 @@ fn uninstall(ctx: &Ctx, kinds: Option<&[StoreKind]>, ledger: &mut Ledger) -> any
     }
     let mut updates: BTreeSet<Vec<String>> = BTreeSet::new();
     for e in &entries {
+        if e.merged {
+            restore_merged(ctx, e)?;
+            if !ctx.dry {
+                ledger.forget(&e.path);
+            }
+            continue;
+        }
         match std::fs::read(&e.path) {
             Ok(bytes) if sha256_hex(&bytes) != e.sha256 => {
                 eprintln!(
@@ -163,16 +242,63 @@ fn uninstall(ctx: &Ctx, kinds: Option<&[StoreKind]>, ledger: &mut Ledger) -> any
     Ok(())
 }
 
+/// Undoes a merge: the original comes back from its backup when the file
+/// is as regctl left it; otherwise only regctl's entry is taken out.
+fn restore_merged(ctx: &Ctx, e: &Entry) -> anyhow::Result<()> {
+    let name = e.store.name();
+    let current = match std::fs::read(&e.path) {
+        Ok(b) => b,
+        Err(_) => {
+            println!("{name}: already gone: {}", e.path.display());
+            return Ok(());
+        }
+    };
+    if ctx.dry {
+        println!("{name}: would restore {}", e.path.display());
+        return Ok(());
+    }
+    if sha256_hex(&current) == e.sha256 {
+        match &e.backup {
+            Some(b) if b.exists() => {
+                std::fs::rename(b, &e.path).with_context(|| {
+                    format!("restoring {} from {}", e.path.display(), b.display())
+                })?;
+                println!("{name}: restored {} from {}", e.path.display(), b.display());
+            }
+            _ => {
+                std::fs::remove_file(&e.path)
+                    .with_context(|| format!("removing {}", e.path.display()))?;
+                println!(
+                    "{name}: removed {} (regctl had created it)",
+                    e.path.display()
+                );
+            }
+        }
+        return Ok(());
+    }
+    let text = String::from_utf8_lossy(&current);
+    let cleaned = trust::insecure::remove_from_daemon_json(&e.path, &text, &e.registry)?;
+    fsutil::write_atomic(&e.path, cleaned.as_bytes(), MODE_PUBLIC, Overwrite::Replace)?;
+    println!(
+        "{name}: {} changed since regctl merged into it, so only {} was taken out of insecure-registries",
+        e.path.display(),
+        e.registry
+    );
+    Ok(())
+}
+
 fn status(ctx: &Ctx, kinds: &[StoreKind], ca: Option<&str>) -> anyhow::Result<()> {
     for &kind in kinds {
         let expected = match ca {
-            Some(ca) => trust::install_steps(&ctx.root, kind, &ctx.reg, ca).unwrap_or_default(),
+            Some(ca) => ctx.steps(kind, ca).unwrap_or_default(),
             None => Vec::new(),
         };
         let files: Vec<&PathBuf> = expected
             .iter()
             .filter_map(|s| match s {
-                Step::Write { path, .. } => Some(path),
+                Step::Write { path, .. } | Step::Merge { path, .. } | Step::Present { path } => {
+                    Some(path)
+                }
                 _ => None,
             })
             .collect();
@@ -181,6 +307,15 @@ fn status(ctx: &Ctx, kinds: &[StoreKind], ca: Option<&str>) -> anyhow::Result<()
             continue;
         }
         for step in &expected {
+            match step {
+                Step::Present { path } => {
+                    println!("{}: allowed (insecure): {}", kind.name(), path.display());
+                }
+                Step::Merge { path, .. } => {
+                    println!("{}: not allowed yet: {}", kind.name(), path.display());
+                }
+                _ => {}
+            }
             if let Step::Write { path, contents } = step {
                 let state = match std::fs::read(path) {
                     Ok(b) if b == contents.as_bytes() => "installed, matches the CA",
@@ -206,6 +341,7 @@ pub(super) fn run(dir: &Path, cmd: TrustCommand) -> anyhow::Result<ExitCode> {
     let ca_path = args.ca.clone().unwrap_or_else(|| layout.ca_cert());
     let ca = match verb {
         "uninstall" => None,
+        _ if args.insecure => Some(String::new()),
         _ => {
             let bytes = fsutil::read(&ca_path).context("reading the CA certificate")?;
             Some(
@@ -219,7 +355,14 @@ pub(super) fn run(dir: &Path, cmd: TrustCommand) -> anyhow::Result<ExitCode> {
         reg,
         ledger_path: layout.trust_ledger(),
         dry: args.dry_run,
+        insecure: args.insecure,
     };
+    if args.insecure && verb == "install" {
+        eprintln!(
+            "WARNING: --insecure lets clients use {} over plain HTTP: passwords and images cross the network in clear text, and anyone in between can change what is pulled. Use TLS (regctl init) wherever you can.",
+            ctx.reg.dir_name()
+        );
+    }
     let mut ledger = Ledger::load(&ctx.ledger_path)?;
     match verb {
         "install" => {
@@ -250,22 +393,29 @@ pub(super) fn run(dir: &Path, cmd: TrustCommand) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Installs the CA of the registry directory into `stores` (used by `init`).
+/// Installs the CA of the registry directory into `stores`, or with
+/// `insecure` allows the plain-HTTP registry there (used by `init`).
 pub(super) fn install_ca(
     layout: &RegistryDir,
     root: &Path,
     registry: &str,
     stores: &[StoreKind],
+    insecure: bool,
 ) -> anyhow::Result<()> {
     let ctx = Ctx {
         root: root.to_path_buf(),
         reg: RegistryAddr::parse(registry)?,
         ledger_path: layout.trust_ledger(),
         dry: false,
+        insecure,
     };
-    let bytes = fsutil::read(&layout.ca_cert()).context("reading the CA certificate")?;
-    let ca = trust::check_ca(&bytes)
-        .with_context(|| format!("{} cannot be installed", layout.ca_cert().display()))?;
+    let ca = if insecure {
+        String::new()
+    } else {
+        let bytes = fsutil::read(&layout.ca_cert()).context("reading the CA certificate")?;
+        trust::check_ca(&bytes)
+            .with_context(|| format!("{} cannot be installed", layout.ca_cert().display()))?
+    };
     let mut ledger = Ledger::load(&ctx.ledger_path)?;
     install(&ctx, stores, &ca, &mut ledger)?;
     ledger.save(&ctx.ledger_path)?;

@@ -20,6 +20,14 @@ pub struct Entry {
     /// Run after removing the file (e.g. update-ca-certificates).
     #[serde(default)]
     pub update: Vec<String>,
+    /// A shared file regctl merged into (daemon.json): uninstall restores
+    /// it rather than deleting it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub merged: bool,
+    /// Where the original of a merged file was saved (none when regctl
+    /// created the file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<PathBuf>,
 }
 
 /// The ledger file.

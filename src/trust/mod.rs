@@ -8,6 +8,7 @@
 //! changes nothing.
 
 pub mod containerd;
+pub mod insecure;
 pub mod ledger;
 pub mod system;
 
@@ -64,6 +65,12 @@ pub enum TrustError {
         "no system trust store found under {0} (looked for Debian/Alpine, RHEL/Fedora, Arch and SUSE anchor directories)"
     )]
     NoSystemStore(String),
+    #[error("{path} cannot be merged: {message}; fix it by hand (regctl left it untouched)")]
+    DaemonJson { path: String, message: String },
+    #[error(
+        "--insecure has nothing to put in the system store (it holds CAs); use --store docker, containerd or podman"
+    )]
+    InsecureSystem,
     #[error(transparent)]
     Pki(#[from] crate::pki::PkiError),
     #[error(transparent)]
@@ -139,6 +146,15 @@ pub fn check_ca(pem: &[u8]) -> Result<String, TrustError> {
 pub enum Step {
     /// Write a file (created directories are recorded too).
     Write { path: PathBuf, contents: String },
+    /// Replace a shared file with a merged version; the original (when it
+    /// `existed`) is kept as a backup and restored by `uninstall`.
+    Merge {
+        path: PathBuf,
+        contents: String,
+        existed: bool,
+    },
+    /// The setting is already in a shared file; nothing to do.
+    Present { path: PathBuf },
     /// Run a command (only on the real host; reported under `--root`).
     Run { argv: Vec<String> },
     /// Something the person must do by hand, with the exact text.
