@@ -126,13 +126,10 @@ pub fn write_context(binary: &Path, dir: &Path) -> Result<Vec<PathBuf>, ImageErr
     }
     let rootfs = dir.join("rootfs");
     copy(binary, &rootfs.join("regctl"), 0o755)?;
-    // Debug information is most of an unstripped binary; drop it when the
-    // tool is here (a release build is stripped already).
+    // Symbols and debug information are most of an unstripped binary;
+    // drop them when the tool is here (the release profile strips anyway).
     if which::which("strip").is_ok() {
-        let _ = Command::new("strip")
-            .arg("--strip-debug")
-            .arg(rootfs.join("regctl"))
-            .status();
+        let _ = Command::new("strip").arg(rootfs.join("regctl")).status();
     }
     let libs = shared_libraries(binary)?;
     for lib in &libs {
