@@ -382,7 +382,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__cert__subcmd__issue)
-            opts="-h -V --san --no-host-ips --key-type --days --ca-days --ca-name --ca-cert --ca-key --force --new-ca --dir --help --version"
+            opts="-h -V --san --no-host-ips --key-type --days --ca-days --ca-name --ca-cert --ca-key --force --new-ca --kubernetes --signer --node-name --approve --csr-timeout --signer-ca --context --kubeconfig --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,6 +413,30 @@ _regctl() {
                     return 0
                     ;;
                 --ca-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csr-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signer-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1174,7 +1198,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__init)
-            opts="-y -h -V --yes --dry-run --force --new-ca --config --target --san --host --port --tls --cert --key --ca --key-type --days --user --password-stdin --password-env --generate-password --data-dir --size --no-delete --gc-schedule --engine --image --redis --replicas --namespace --ingress-host --service-type --pin-control-plane --trust --trust-root --no-start --no-self-test --apply --context --kubeconfig --templates --dir --help --version"
+            opts="-y -h -V --yes --dry-run --force --new-ca --config --target --san --host --port --tls --cert --key --ca --key-type --days --user --password-stdin --password-env --generate-password --data-dir --size --no-delete --gc-schedule --engine --image --redis --replicas --namespace --ingress-host --service-type --pin-control-plane --trust --trust-root --no-start --no-self-test --apply --signer --approve --node-name --context --kubeconfig --templates --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1273,6 +1297,14 @@ _regctl() {
                     return 0
                     ;;
                 --trust-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

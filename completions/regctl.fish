@@ -72,6 +72,8 @@ complete -c regctl -n "__fish_regctl_using_subcommand init" -l ingress-host -d '
 complete -c regctl -n "__fish_regctl_using_subcommand init" -l service-type -d 'Kubernetes Service type: ClusterIP, NodePort or LoadBalancer' -r
 complete -c regctl -n "__fish_regctl_using_subcommand init" -l trust -d 'A trust store on this machine to install the CA into (repeatable): system, docker, containerd, podman, or `none` [default: those detected]' -r
 complete -c regctl -n "__fish_regctl_using_subcommand init" -l trust-root -d 'Stage trust changes under this directory instead of the real host' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l signer -d 'With --tls kubernetes-csr: the signer (kubernetes.io/kubelet-serving, or your own)' -r
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l node-name -d 'With --tls kubernetes-csr: node name for the kubelet-serving subject' -r
 complete -c regctl -n "__fish_regctl_using_subcommand init" -l context -d 'Kubernetes context for kubectl' -r
 complete -c regctl -n "__fish_regctl_using_subcommand init" -l kubeconfig -d 'kubeconfig for kubectl' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand init" -l templates -d 'Directory of templates overriding the built-in ones' -r -F
@@ -88,6 +90,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand init" -l pin-control-plane
 complete -c regctl -n "__fish_regctl_using_subcommand init" -l no-start -d 'Write everything but do not start the registry (or run kubectl)'
 complete -c regctl -n "__fish_regctl_using_subcommand init" -l no-self-test -d 'Skip the push/pull self-test'
 complete -c regctl -n "__fish_regctl_using_subcommand init" -l apply -d 'Kubernetes: run `kubectl apply -k DIR/k8s`'
+complete -c regctl -n "__fish_regctl_using_subcommand init" -l approve -d 'With --tls kubernetes-csr: approve the request yourself'
 complete -c regctl -n "__fish_regctl_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c regctl -n "__fish_regctl_using_subcommand init" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand start" -l dir -d 'The registry directory every command reads and writes' -r -F
@@ -117,10 +120,18 @@ complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subc
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l ca-name -d 'Common Name of a new CA [default: "regctl CA (HOSTNAME)"]' -r
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l ca-cert -d 'Sign with an existing CA certificate instead of regctl\'s own CA (copied to DIR/certs/ca.crt; the key is not copied)' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l ca-key -d 'The private key of --ca-cert (PKCS#8, PKCS#1 or SEC1 PEM, unencrypted)' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l signer -d 'The signer: kubernetes.io/kubelet-serving (subject CN=system:node:NODE, O=system:nodes) or your own' -r
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l node-name -d 'The node name for the kubelet-serving subject [default: this machine\'s name]' -r
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l csr-timeout -d 'Give up waiting for the signature after this many seconds' -r
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l signer-ca -d 'The CA that signs for a custom signer [default: the kubeconfig\'s cluster CA]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l context -d 'kubectl context' -r
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l kubeconfig -d 'kubeconfig file for kubectl' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l no-host-ips -d 'Leave out this machine\'s host name and non-loopback addresses (added by default, like `hostname -I`)'
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l force -d 'Replace existing server certificate and key files (the CA is kept)'
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l new-ca -d 'Create a new CA even though one exists (with --force); every client must then trust the new one'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l kubernetes -d 'Have the Kubernetes cluster sign the certificate through a CertificateSigningRequest (kubectl); certs/ca.crt becomes the cluster CA'
+complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l approve -d 'Approve the request yourself (needs RBAC to approve for the signer)'
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand cert; and __fish_seen_subcommand_from inspect" -l host -d 'The host name or IP clients dial (with or without :port)' -r

@@ -115,6 +115,44 @@ pub struct IssueArgs {
     /// must then trust the new one.
     #[arg(long)]
     pub new_ca: bool,
+
+    #[command(flatten)]
+    pub kubernetes: KubernetesCsrArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct KubernetesCsrArgs {
+    /// Have the Kubernetes cluster sign the certificate through a
+    /// CertificateSigningRequest (kubectl); certs/ca.crt becomes the cluster CA.
+    #[arg(long = "kubernetes")]
+    pub enabled: bool,
+    /// The signer: kubernetes.io/kubelet-serving (subject
+    /// CN=system:node:NODE, O=system:nodes) or your own.
+    #[arg(long, default_value = crate::pki::csr::KUBELET_SERVING, requires = "enabled")]
+    pub signer: String,
+    /// The node name for the kubelet-serving subject [default: this machine's name].
+    #[arg(long, value_name = "NAME", requires = "enabled")]
+    pub node_name: Option<String>,
+    /// Approve the request yourself (needs RBAC to approve for the signer).
+    #[arg(long, requires = "enabled")]
+    pub approve: bool,
+    /// Give up waiting for the signature after this many seconds.
+    #[arg(
+        long,
+        default_value_t = 300,
+        value_name = "SECONDS",
+        requires = "enabled"
+    )]
+    pub csr_timeout: u64,
+    /// The CA that signs for a custom signer [default: the kubeconfig's cluster CA].
+    #[arg(long = "signer-ca", value_name = "FILE", requires = "enabled")]
+    pub signer_ca: Option<PathBuf>,
+    /// kubectl context.
+    #[arg(long, value_name = "NAME", requires = "enabled")]
+    pub context: Option<String>,
+    /// kubeconfig file for kubectl.
+    #[arg(long, value_name = "FILE", requires = "enabled")]
+    pub kubeconfig: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -527,6 +565,16 @@ pub struct InitArgs {
     /// Kubernetes: run `kubectl apply -k DIR/k8s`.
     #[arg(long)]
     pub apply: bool,
+    /// With --tls kubernetes-csr: the signer (kubernetes.io/kubelet-serving,
+    /// or your own).
+    #[arg(long, default_value = crate::pki::csr::KUBELET_SERVING)]
+    pub signer: String,
+    /// With --tls kubernetes-csr: approve the request yourself.
+    #[arg(long)]
+    pub approve: bool,
+    /// With --tls kubernetes-csr: node name for the kubelet-serving subject.
+    #[arg(long, value_name = "NAME")]
+    pub node_name: Option<String>,
     /// Kubernetes context for kubectl.
     #[arg(long, value_name = "NAME")]
     pub context: Option<String>,

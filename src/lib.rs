@@ -7,6 +7,7 @@ pub mod commands;
 pub mod fsutil;
 pub mod htpasswd;
 pub mod image;
+pub mod kube;
 pub mod layout;
 pub mod netinfo;
 pub mod pki;

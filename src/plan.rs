@@ -64,6 +64,8 @@ pub struct Options {
     pub ca_name: String,
     /// A brought certificate (already validated by the command).
     pub provided: Option<ProvidedTls>,
+    /// How the cluster signs, for `tls: kubernetes-csr`.
+    pub csr: Option<CsrRequest>,
     /// Trust stores on this machine to install the CA into.
     pub trust: Vec<StoreKind>,
     /// Root for trust changes (`/`, or a staging directory).
@@ -89,6 +91,16 @@ pub enum PasswordOrigin {
     Given,
     /// Generated; printed once and kept in a 0600 file.
     Generated,
+}
+
+/// A CertificateSigningRequest to have the cluster sign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsrRequest {
+    pub signer: String,
+    pub node: String,
+    pub approve: bool,
+    /// `--context`/`--kubeconfig` for kubectl.
+    pub kubectl: Vec<String>,
 }
 
 /// A certificate, key and CA the person brought.
@@ -125,6 +137,13 @@ pub enum Action {
         days: u32,
     },
     ImportTls(ProvidedTls),
+    /// The cluster signs the server certificate (kubectl).
+    KubernetesCsr {
+        sans: Vec<San>,
+        key_type: KeyType,
+        days: u32,
+        request: CsrRequest,
+    },
     AddUser {
         user: String,
         origin: PasswordOrigin,
@@ -223,7 +242,26 @@ pub fn plan(setup: &Setup, opts: &Options, facts: &Facts, rendered: &[Rendered])
     // Certificates.
     let mut certs_changed = false;
     match (&setup.tls, &opts.provided) {
-        (TlsMode::None, _) | (TlsMode::KubernetesCsr, _) => {}
+        (TlsMode::None, _) => {}
+        (TlsMode::KubernetesCsr, _) => {
+            let change = match &facts.server_cert {
+                None => Change::Create,
+                Some(CertState::Fine) => Change::Keep,
+                Some(CertState::Stale(why)) => Change::Replace(why.clone()),
+            };
+            certs_changed = change != Change::Keep;
+            if let Some(request) = &opts.csr {
+                push(
+                    Action::KubernetesCsr {
+                        sans: setup.hosts.iter().filter_map(|h| h.parse().ok()).collect(),
+                        key_type: opts.key_type,
+                        days: opts.days,
+                        request: request.clone(),
+                    },
+                    change,
+                );
+            }
+        }
         (TlsMode::Provided, Some(p)) => {
             let change = match &facts.server_cert {
                 None => Change::Create,
@@ -471,6 +509,20 @@ impl fmt::Display for Action {
                 p.key.display(),
                 p.ca.display()
             ),
+            Action::KubernetesCsr { sans, request, .. } => {
+                let names: Vec<String> = sans.iter().map(ToString::to_string).collect();
+                write!(
+                    f,
+                    "have the cluster sign a certificate for {} (CertificateSigningRequest, signer {}{}): certs/registry.key 0600, certs/registry.crt, certs/ca.crt (the cluster CA)",
+                    names.join(", "),
+                    request.signer,
+                    if request.approve {
+                        ", approved by you"
+                    } else {
+                        ""
+                    }
+                )
+            }
             Action::AddUser { user, origin } => match origin {
                 PasswordOrigin::Given => {
                     write!(f, "htpasswd user `{user}` (bcrypt): auth/htpasswd 0600")
@@ -582,6 +634,7 @@ mod tests {
             ca_days: 3650,
             ca_name: "regctl CA".into(),
             provided: None,
+            csr: None,
             trust: vec![StoreKind::Docker],
             trust_root: "/".into(),
             new_passwords: BTreeMap::new(),

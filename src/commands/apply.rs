@@ -138,6 +138,44 @@ fn execute(action: &Action, ctx: &ApplyContext<'_>, report: &mut Report) -> anyh
             write(&layout.server_fullchain(), chain.as_bytes(), MODE_PUBLIC)?;
         }
         Action::ImportTls(p) => import_tls(layout, p)?,
+        Action::KubernetesCsr {
+            sans,
+            key_type,
+            days,
+            request,
+        } => {
+            let opts = pki::csr::CsrOptions {
+                sans: sans.clone(),
+                key_type: *key_type,
+                signer: request.signer.clone(),
+                node: request.node.clone(),
+                days: *days,
+            };
+            let kubectl = crate::kube::Kubectl {
+                flags: request.kubectl.clone(),
+            };
+            let mut suffix = [0u8; 4];
+            getrandom::fill(&mut suffix).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+            let name = format!("regctl-registry-{}", hex::encode(suffix));
+            let signed = crate::kube::sign(
+                &kubectl,
+                &name,
+                &opts,
+                request.approve,
+                Duration::from_secs(300),
+                None,
+                |line| println!("  {line}"),
+            )?;
+            write(&layout.server_key(), signed.key_pem.as_bytes(), MODE_SECRET)?;
+            write(
+                &layout.server_cert(),
+                signed.cert_pem.as_bytes(),
+                MODE_PUBLIC,
+            )?;
+            let chain = format!("{}{}", signed.cert_pem, signed.ca_pem);
+            write(&layout.server_fullchain(), chain.as_bytes(), MODE_PUBLIC)?;
+            write(&layout.ca_cert(), signed.ca_pem.as_bytes(), MODE_PUBLIC)?;
+        }
         Action::AddUser { user, origin } => {
             let password = ctx
                 .passwords
@@ -428,7 +466,11 @@ pub(super) fn summary(ctx: &ApplyContext<'_>, report: &Report, plan: &Plan) {
                 "  kubectl -n {ns} create secret docker-registry regctl-registry-pull --docker-server={host} --docker-username={user} --docker-password-stdin",
                 ns = s.kubernetes.namespace
             );
-            if s.tls != TlsMode::None {
+            if s.tls == TlsMode::KubernetesCsr {
+                println!(
+                    "  The certificate is signed by the cluster CA, which container runtimes do not trust by default: k8s/node-trust.yaml installs it on every node."
+                );
+            } else if s.tls != TlsMode::None {
                 println!(
                     "  Nodes' container runtimes must trust certs/ca.crt: k8s/node-trust.yaml (a DaemonSet) installs it into /etc/containerd/certs.d/{host}/ on every node."
                 );

@@ -45,7 +45,8 @@ impl WritePlan {
         });
     }
 
-    fn commit(self) -> anyhow::Result<()> {
+    /// Refuses when a file would be overwritten without --force.
+    fn check(&self) -> anyhow::Result<()> {
         let blocked: Vec<String> = self
             .0
             .iter()
@@ -59,6 +60,11 @@ impl WritePlan {
                 if blocked.len() == 1 { "it" } else { "them" }
             );
         }
+        Ok(())
+    }
+
+    fn commit(self) -> anyhow::Result<()> {
+        self.check()?;
         for w in self.0 {
             fsutil::write_atomic(&w.path, &w.contents, w.mode, w.overwrite)?;
         }
@@ -236,7 +242,103 @@ fn queue_server(
     Ok(server.not_after)
 }
 
+/// `cert issue --kubernetes`: the cluster signs; certs/ca.crt becomes the
+/// CA that signed (the cluster CA, or --signer-ca).
+fn issue_kubernetes(dir: &Path, args: &IssueArgs) -> anyhow::Result<ExitCode> {
+    let k = &args.kubernetes;
+    if args.external_ca.ca_cert.is_some() || args.new_ca {
+        bail!("--kubernetes has the cluster sign; it excludes --ca-cert and --new-ca");
+    }
+    let sans = collect_sans(&args.sans, !args.no_host_ips)?;
+    let layout = RegistryDir::new(dir);
+    let node = match &k.node_name {
+        Some(n) => n.clone(),
+        None => {
+            netinfo::hostname().context("no host name to use as the node name: pass --node-name")?
+        }
+    };
+    let mut kubectl = crate::kube::Kubectl::default();
+    if let Some(c) = &k.context {
+        kubectl.flags.extend(["--context".into(), c.clone()]);
+    }
+    if let Some(c) = &k.kubeconfig {
+        kubectl
+            .flags
+            .extend(["--kubeconfig".into(), c.display().to_string()]);
+    }
+    let signer_ca = match &k.signer_ca {
+        Some(p) => Some(read_text(p, "the --signer-ca file")?),
+        None => None,
+    };
+    let opts = pki::csr::CsrOptions {
+        sans: sans.clone(),
+        key_type: args.key.key_type,
+        signer: k.signer.clone(),
+        node,
+        days: args.key.days,
+    };
+    let mut suffix = [0u8; 4];
+    getrandom::fill(&mut suffix).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let first = sans[0].to_string().replace([':', '.'], "-");
+    let name = format!("regctl-{first}-{}", hex::encode(suffix));
+    // Refuse before asking the cluster, so a signed certificate is never thrown away.
+    let mut plan = WritePlan::default();
+    let ow = overwrite_if(args.force);
+    for p in [
+        layout.server_key(),
+        layout.server_cert(),
+        layout.server_fullchain(),
+    ] {
+        plan.add(p, Vec::new(), MODE_PUBLIC, ow);
+    }
+    plan.check()?;
+    let signed = crate::kube::sign(
+        &kubectl,
+        &name,
+        &opts,
+        k.approve,
+        std::time::Duration::from_secs(k.csr_timeout),
+        signer_ca,
+        |line| println!("{line}"),
+    )?;
+    let mut plan = WritePlan::default();
+    plan.add(
+        layout.server_key(),
+        signed.key_pem.as_bytes(),
+        MODE_SECRET,
+        ow,
+    );
+    plan.add(
+        layout.server_cert(),
+        signed.cert_pem.as_bytes(),
+        MODE_PUBLIC,
+        ow,
+    );
+    let chain = format!("{}{}", signed.cert_pem, signed.ca_pem);
+    plan.add(layout.server_fullchain(), chain.as_bytes(), MODE_PUBLIC, ow);
+    plan.add(
+        layout.ca_cert(),
+        signed.ca_pem.as_bytes(),
+        MODE_PUBLIC,
+        Overwrite::Replace,
+    );
+    plan.commit()?;
+    println!(
+        "{}: signed by the cluster ({}); {} is the cluster CA",
+        layout.server_cert().display(),
+        k.signer,
+        layout.ca_cert().display()
+    );
+    println!(
+        "Container runtimes do not trust the cluster CA by default: install it on every node (k8s/node-trust.yaml from `regctl render`, or `regctl trust install --store containerd`)."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(super) fn issue(dir: &Path, args: &IssueArgs) -> anyhow::Result<ExitCode> {
+    if args.kubernetes.enabled {
+        return issue_kubernetes(dir, args);
+    }
     if args.new_ca && args.external_ca.ca_cert.is_some() {
         bail!("--new-ca and --ca-cert exclude each other: one creates a CA, the other brings one");
     }

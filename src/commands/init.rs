@@ -516,11 +516,6 @@ pub(super) fn run(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
         wizard::run(&mut setup, &mut stores, &trust_root, &mut files, &port_ok)?;
     }
     setup.validate()?;
-    if setup.tls == TlsMode::KubernetesCsr {
-        bail!(
-            "--tls kubernetes-csr is not available in `init` yet: issue the certificate with your cluster and use --tls provided --cert FILE --key FILE --ca FILE"
-        );
-    }
     let provided = match setup.tls {
         TlsMode::Provided => {
             let (Some(cert), Some(key)) = (&files.cert, &files.key) else {
@@ -591,7 +586,18 @@ pub(super) fn run(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
     if let Some(k) = &args.kubeconfig {
         kubectl.extend(["--kubeconfig".to_string(), k.display().to_string()]);
     }
+    let csr = (setup.tls == TlsMode::KubernetesCsr).then(|| plan::CsrRequest {
+        signer: args.signer.clone(),
+        node: args
+            .node_name
+            .clone()
+            .or_else(netinfo::hostname)
+            .unwrap_or_else(|| "registry".into()),
+        approve: args.approve,
+        kubectl: kubectl.clone(),
+    });
     let opts = Options {
+        csr,
         new_ca: args.new_ca,
         key_type: args.key_opts.key_type,
         days: args.key_opts.days,

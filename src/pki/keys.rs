@@ -27,7 +27,7 @@ impl KeyType {
     /// Every accepted spelling, for help texts and errors.
     pub const NAMES: [&'static str; 5] = ["p256", "p384", "ed25519", "rsa2048", "rsa4096"];
 
-    fn rsa_bits(self) -> Option<usize> {
+    pub fn rsa_bits(self) -> Option<usize> {
         match self {
             KeyType::Rsa2048 => Some(2048),
             KeyType::Rsa4096 => Some(4096),

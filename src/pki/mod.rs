@@ -2,6 +2,7 @@
 //! inspection and lints that explain client TLS errors before clients hit them.
 
 pub mod chain;
+pub mod csr;
 pub mod info;
 pub mod issue;
 pub mod keys;

@@ -1,0 +1,96 @@
+//! Certificate signing requests for Kubernetes: a key generated here, a
+//! CSR that a cluster signer accepts, and the `certificates.k8s.io/v1`
+//! object that carries it.
+//!
+//! The built-in `kubernetes.io/kubelet-serving` signer only signs requests
+//! that look like a kubelet's serving certificate: subject
+//! `CN=system:node:<name>, O=system:nodes`, DNS and IP SANs only, usages
+//! `digital signature`, `server auth` (plus `key encipherment` for RSA).
+//! Other signers get the registry's name as CN.
+
+use base64::Engine as _;
+use rcgen::{CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, SanType};
+
+use super::keys::{self, KeyType};
+use super::{PkiError, San};
+
+/// The signer most clusters have, and the default.
+pub const KUBELET_SERVING: &str = "kubernetes.io/kubelet-serving";
+
+/// What to request.
+#[derive(Debug, Clone)]
+pub struct CsrOptions {
+    pub sans: Vec<San>,
+    pub key_type: KeyType,
+    pub signer: String,
+    /// The node name for the kubelet-serving subject.
+    pub node: String,
+    /// `spec.expirationSeconds` (signers may shorten it).
+    pub days: u32,
+}
+
+/// A generated key and its request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub key_pem: String,
+    pub csr_pem: String,
+}
+
+fn gen_err(e: rcgen::Error) -> PkiError {
+    PkiError::Generation(e.to_string())
+}
+
+/// The usages the signer is asked for.
+pub fn usages(key_type: KeyType) -> Vec<&'static str> {
+    let mut u = vec!["digital signature"];
+    if key_type.rsa_bits().is_some() {
+        u.push("key encipherment");
+    }
+    u.push("server auth");
+    u
+}
+
+/// Generates the key and the CSR.
+pub fn request(opts: &CsrOptions) -> Result<Request, PkiError> {
+    if opts.sans.is_empty() {
+        return Err(PkiError::NoSans);
+    }
+    let key = keys::generate(opts.key_type)?;
+    let mut params = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    if opts.signer == KUBELET_SERVING {
+        dn.push(DnType::CommonName, format!("system:node:{}", opts.node));
+        dn.push(DnType::OrganizationName, "system:nodes");
+    } else {
+        dn.push(DnType::CommonName, opts.sans[0].to_string());
+    }
+    params.distinguished_name = dn;
+    params.subject_alt_names = opts
+        .sans
+        .iter()
+        .map(|s| match s {
+            San::Dns(d) => d.clone().try_into().map(SanType::DnsName).map_err(gen_err),
+            San::Ip(ip) => Ok(SanType::IpAddress(*ip)),
+        })
+        .collect::<Result<_, _>>()?;
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let csr = params.serialize_request(&key).map_err(gen_err)?;
+    Ok(Request {
+        key_pem: key.serialize_pem(),
+        csr_pem: csr.pem().map_err(gen_err)?,
+    })
+}
+
+/// The CertificateSigningRequest object, as YAML for `kubectl create -f -`.
+pub fn manifest(name: &str, req: &Request, opts: &CsrOptions) -> String {
+    let request = base64::engine::general_purpose::STANDARD.encode(req.csr_pem.as_bytes());
+    let usages: String = usages(opts.key_type)
+        .iter()
+        .map(|u| format!("  - {u}\n"))
+        .collect();
+    format!(
+        "apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: {name}\n  labels:\n    app.kubernetes.io/managed-by: regctl\nspec:\n  signerName: {}\n  expirationSeconds: {}\n  request: {request}\n  usages:\n{usages}",
+        opts.signer,
+        u64::from(opts.days) * 86_400
+    )
+}
