@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it')
             [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Package the bundled registry as a container image (`FROM scratch`)')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find out why a client cannot use a registry, and how to fix it')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that a registry answers 2xx/3xx on URL (container health checks)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bundled OCI registry (reads distribution''s config.yml)')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove unreferenced manifests, links and blobs; safe while the registry runs')
@@ -403,6 +404,24 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
         'regctl;image;help;help' {
             break
         }
+        'regctl;doctor' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User to test login and push with')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User to test login and push with')
+            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from this environment variable')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'The CA the certificate should chain to')
+            [CompletionResult]::new('--push-test', '--push-test', [CompletionResultType]::ParameterName, 'Size of the chunked push test (e.g. 64M, 1G; 0 to skip)')
+            [CompletionResult]::new('--htpasswd', '--htpasswd', [CompletionResultType]::ParameterName, 'The registry''s htpasswd file, to explain a refused login [default: DIR/auth/htpasswd when it exists]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The registry''s config.yml, to validate [default: DIR/config.yml when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look for client configuration under this directory instead of /')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory every command reads and writes')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from stdin (one line)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the checks as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'regctl;probe' {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate to verify https against')
             [CompletionResult]::new('--connect', '--connect', [CompletionResultType]::ParameterName, 'Dial this address instead of the URL''s host; the certificate is still checked for the URL''s host')
@@ -465,6 +484,7 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it')
             [CompletionResult]::new('image', 'image', [CompletionResultType]::ParameterValue, 'Package the bundled registry as a container image (`FROM scratch`)')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find out why a client cannot use a registry, and how to fix it')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that a registry answers 2xx/3xx on URL (container health checks)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the bundled OCI registry (reads distribution''s config.yml)')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove unreferenced manifests, links and blobs; safe while the registry runs')
@@ -545,6 +565,9 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             break
         }
         'regctl;help;image;build' {
+            break
+        }
+        'regctl;help;doctor' {
             break
         }
         'regctl;help;probe' {

@@ -22,6 +22,9 @@ _regctl() {
             regctl,completions)
                 cmd="regctl__subcmd__completions"
                 ;;
+            regctl,doctor)
+                cmd="regctl__subcmd__doctor"
+                ;;
             regctl,gc)
                 cmd="regctl__subcmd__gc"
                 ;;
@@ -93,6 +96,9 @@ _regctl() {
                 ;;
             regctl__subcmd__help,completions)
                 cmd="regctl__subcmd__help__subcmd__completions"
+                ;;
+            regctl__subcmd__help,doctor)
+                cmd="regctl__subcmd__help__subcmd__doctor"
                 ;;
             regctl__subcmd__help,gc)
                 cmd="regctl__subcmd__help__subcmd__gc"
@@ -242,7 +248,7 @@ _regctl() {
 
     case "${cmd}" in
         regctl)
-            opts="-h -V --dir --help --version init start stop status logs cert htpasswd render trust image probe serve gc completions man help"
+            opts="-h -V --dir --help --version init start stop status logs cert htpasswd render trust image doctor probe serve gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,6 +509,56 @@ _regctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        regctl__subcmd__doctor)
+            opts="-u -h -V --user --password-stdin --password-env --ca --push-test --htpasswd --config --root --json --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --push-test)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --htpasswd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         regctl__subcmd__gc)
             opts="-h -V --config --dry-run --delete-untagged --min-age --json --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -530,7 +586,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help)
-            opts="init start stop status logs cert htpasswd render trust image probe serve gc completions man help"
+            opts="init start stop status logs cert htpasswd render trust image doctor probe serve gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +656,20 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand render 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
             cand trust 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it'
             cand image 'Package the bundled registry as a container image (`FROM scratch`)'
+            cand doctor 'Find out why a client cannot use a registry, and how to fix it'
             cand probe 'Check that a registry answers 2xx/3xx on URL (container health checks)'
             cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
             cand gc 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
@@ -359,6 +360,23 @@ set edit:completion:arg-completer[regctl] = {|@words|
         }
         &'regctl;image;help;help'= {
         }
+        &'regctl;doctor'= {
+            cand -u 'User to test login and push with'
+            cand --user 'User to test login and push with'
+            cand --password-env 'Read the password from this environment variable'
+            cand --ca 'The CA the certificate should chain to'
+            cand --push-test 'Size of the chunked push test (e.g. 64M, 1G; 0 to skip)'
+            cand --htpasswd 'The registry''s htpasswd file, to explain a refused login [default: DIR/auth/htpasswd when it exists]'
+            cand --config 'The registry''s config.yml, to validate [default: DIR/config.yml when it exists]'
+            cand --root 'Look for client configuration under this directory instead of /'
+            cand --dir 'The registry directory every command reads and writes'
+            cand --password-stdin 'Read the password from stdin (one line)'
+            cand --json 'Print the checks as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'regctl;probe'= {
             cand --cacert 'CA certificate to verify https against'
             cand --connect 'Dial this address instead of the URL''s host; the certificate is still checked for the URL''s host'
@@ -416,6 +434,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand render 'Generate config.yml, docker-compose.yml, a systemd unit and Kubernetes manifests from the answers file'
             cand trust 'Make clients trust the registry''s CA (system, Docker, containerd, podman), show where it is trusted, or undo it'
             cand image 'Package the bundled registry as a container image (`FROM scratch`)'
+            cand doctor 'Find out why a client cannot use a registry, and how to fix it'
             cand probe 'Check that a registry answers 2xx/3xx on URL (container health checks)'
             cand serve 'Run the bundled OCI registry (reads distribution''s config.yml)'
             cand gc 'Remove unreferenced manifests, links and blobs; safe while the registry runs'
@@ -475,6 +494,8 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand build 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml'
         }
         &'regctl;help;image;build'= {
+        }
+        &'regctl;help;doctor'= {
         }
         &'regctl;help;probe'= {
         }

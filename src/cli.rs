@@ -53,6 +53,13 @@ pub enum Command {
     /// Package the bundled registry as a container image (`FROM scratch`).
     #[command(subcommand)]
     Image(ImageCommand),
+    /// Find out why a client cannot use a registry, and how to fix it.
+    ///
+    /// Checks name resolution, TCP, TLS or plain HTTP, the certificate and
+    /// which clients here trust it, the API and its authentication, the
+    /// credentials, a chunked push through any proxy, and this machine's
+    /// client configuration. Exit 0 when nothing failed.
+    Doctor(DoctorArgs),
     /// Check that a registry answers 2xx/3xx on URL (container health checks).
     Probe(ProbeArgs),
     /// Run the bundled OCI registry (reads distribution's config.yml).
@@ -613,4 +620,35 @@ pub struct ImageBuildArgs {
     /// Write the build context (Dockerfile and rootfs) here and stop.
     #[arg(long, value_name = "DIR")]
     pub context: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The registry as clients address it: HOST[:PORT] (default port 443).
+    #[arg(value_name = "HOST[:PORT]")]
+    pub registry: String,
+    /// User to test login and push with.
+    #[arg(long, short)]
+    pub user: Option<String>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// The CA the certificate should chain to.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// Size of the chunked push test (e.g. 64M, 1G; 0 to skip).
+    #[arg(long, default_value = "64M", value_name = "SIZE")]
+    pub push_test: String,
+    /// The registry's htpasswd file, to explain a refused login
+    /// [default: DIR/auth/htpasswd when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub htpasswd: Option<PathBuf>,
+    /// The registry's config.yml, to validate [default: DIR/config.yml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Look for client configuration under this directory instead of /.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Print the checks as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -83,6 +83,70 @@ pub fn tls_config(ca: &Path) -> Result<Arc<rustls::ClientConfig>, ClientError> {
     Ok(Arc::new(config))
 }
 
+/// Accepts any certificate, so a diagnosis can look at what the server
+/// presents (and carry on to the API) even when clients would refuse it.
+/// Signatures on the handshake are still checked.
+#[derive(Debug)]
+struct AcceptAny(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AcceptAny {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// A TLS configuration that does not verify the server (diagnosis only).
+pub fn unverified_tls_config() -> Arc<rustls::ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default versions")
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(AcceptAny(provider)))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Arc::new(config)
+}
+
 impl Client {
     /// A client that dials `connect` (`host:port`) and talks to
     /// `server_name:port`; `tls` is `None` for plain HTTP.
@@ -132,6 +196,32 @@ impl Client {
         tokio::time::timeout(self.timeout, work)
             .await
             .map_err(|_| ClientError::Timeout(self.timeout))?
+    }
+
+    /// The certificates the server presents (leaf first), DER.
+    pub async fn peer_chain(&self) -> Result<Vec<Vec<u8>>, ClientError> {
+        let work = async {
+            let tcp = self.tcp().await?;
+            let config = self.tls.clone().unwrap_or_else(unverified_tls_config);
+            let tls = self.wrap_tls(&config, tcp).await?;
+            Ok(tls
+                .get_ref()
+                .1
+                .peer_certificates()
+                .unwrap_or_default()
+                .iter()
+                .map(|c| c.as_ref().to_vec())
+                .collect())
+        };
+        tokio::time::timeout(self.timeout, work)
+            .await
+            .map_err(|_| ClientError::Timeout(self.timeout))?
+    }
+
+    /// Sets the per-request time limit.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     async fn tcp(&self) -> Result<tokio::net::TcpStream, ClientError> {

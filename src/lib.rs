@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod doctor;
 pub mod fsutil;
 pub mod htpasswd;
 pub mod image;

@@ -115,19 +115,27 @@ fn distribution_image(tag: &str) {
     let ctx = tempfile::tempdir().unwrap();
     let root = ctx.path().join("rootfs");
     let bin = Path::new("/usr/bin/docker-registry");
-    let mut files = vec![bin.to_path_buf(), PathBuf::from("/bin/busybox")];
-    let ldd = Command::new("ldd").arg(bin).output().unwrap();
-    for line in String::from_utf8_lossy(&ldd.stdout).lines() {
-        let path = match line.split_once("=>") {
-            Some((_, rest)) => rest.split_whitespace().next(),
-            None => line.split_whitespace().next(),
-        };
-        if let Some(p) = path.filter(|p| p.starts_with('/')) {
-            files.push(PathBuf::from(p));
+    let busybox = common::which("busybox").unwrap();
+    let mut files = vec![bin.to_path_buf(), busybox.clone()];
+    // Both with the shared libraries they load (none when static).
+    for exe in [bin, busybox.as_path()] {
+        let ldd = Command::new("ldd").arg(exe).output().unwrap();
+        for line in String::from_utf8_lossy(&ldd.stdout).lines() {
+            let path = match line.split_once("=>") {
+                Some((_, rest)) => rest.split_whitespace().next(),
+                None => line.split_whitespace().next(),
+            };
+            if let Some(p) = path.filter(|p| p.starts_with('/')) {
+                files.push(PathBuf::from(p));
+            }
         }
     }
     for f in &files {
-        let to = root.join(f.strip_prefix("/").unwrap());
+        let to = if *f == busybox {
+            root.join("bin/busybox")
+        } else {
+            root.join(f.strip_prefix("/").unwrap())
+        };
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(f, &to).unwrap();
     }

@@ -4,6 +4,7 @@
 mod apply;
 mod cert;
 mod completions;
+mod doctor;
 mod gc;
 mod htpasswd;
 mod image;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(args) => render::run(&cli.dir, &args),
         Command::Trust(cmd) => trust::run(&cli.dir, cmd),
         Command::Image(crate::cli::ImageCommand::Build(args)) => image::build(&args),
+        Command::Doctor(args) => doctor::run(&cli.dir, &args),
         Command::Probe(args) => probe(&args),
         Command::Serve(args) => serve::run(&cli.dir, &args),
         Command::Gc(args) => gc::run(&cli.dir, &args),

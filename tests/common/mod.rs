@@ -22,7 +22,8 @@ pub fn require(tool: &str) {
     }
 }
 
-fn which(tool: &str) -> Option<std::path::PathBuf> {
+/// Where `tool` is on PATH.
+pub fn which(tool: &str) -> Option<std::path::PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|p| p.join(tool))
