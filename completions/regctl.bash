@@ -1682,7 +1682,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__trust__subcmd__install)
-            opts="-h -V --registry --ca --store --root --dry-run --insecure --dir --help --version"
+            opts="-h -V --registry --ca --store --root --dry-run --insecure --user --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1716,7 +1716,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__trust__subcmd__status)
-            opts="-h -V --registry --ca --store --root --dry-run --insecure --dir --help --version"
+            opts="-h -V --registry --ca --store --root --dry-run --insecure --user --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1750,7 +1750,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__trust__subcmd__uninstall)
-            opts="-h -V --registry --ca --store --root --dry-run --insecure --dir --help --version"
+            opts="-h -V --registry --ca --store --root --dry-run --insecure --user --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -208,6 +208,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_sub
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l dry-run -d 'Print each file and command; change nothing'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l insecure -d 'Plain HTTP registry: merge it into Docker\'s insecure-registries (daemon.json, with a backup), write containerd hosts.toml with an http:// server and podman\'s registries.conf.d `insecure = true`. NOT SECURE'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -l user -d 'For this user only, without root: rootless Docker (~/.config/docker/certs.d) and podman/skopeo/buildah (~/.config/containers/certs.d)'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l registry -d 'The registry as clients address it' -r
@@ -217,6 +218,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_sub
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l dry-run -d 'Print each file and command; change nothing'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l insecure -d 'Plain HTTP registry: merge it into Docker\'s insecure-registries (daemon.json, with a backup), write containerd hosts.toml with an http:// server and podman\'s registries.conf.d `insecure = true`. NOT SECURE'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -l user -d 'For this user only, without root: rootless Docker (~/.config/docker/certs.d) and podman/skopeo/buildah (~/.config/containers/certs.d)'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from uninstall" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l registry -d 'The registry as clients address it' -r
@@ -226,6 +228,7 @@ complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_sub
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l dir -d 'The registry directory every command reads and writes' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l dry-run -d 'Print each file and command; change nothing'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l insecure -d 'Plain HTTP registry: merge it into Docker\'s insecure-registries (daemon.json, with a backup), write containerd hosts.toml with an http:// server and podman\'s registries.conf.d `insecure = true`. NOT SECURE'
+complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -l user -d 'For this user only, without root: rootless Docker (~/.config/docker/certs.d) and podman/skopeo/buildah (~/.config/containers/certs.d)'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install the CA into the stores (detected ones unless --store is given)'

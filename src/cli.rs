@@ -428,6 +428,11 @@ pub struct TrustArgs {
     /// NOT SECURE.
     #[arg(long)]
     pub insecure: bool,
+    /// For this user only, without root: rootless Docker
+    /// (~/.config/docker/certs.d) and podman/skopeo/buildah
+    /// (~/.config/containers/certs.d).
+    #[arg(long, conflicts_with_all = ["root", "insecure"])]
+    pub user: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

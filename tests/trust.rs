@@ -498,3 +498,66 @@ fn insecure_mode_merges_daemon_json_and_restores_it() {
     assert!(!out.status.success());
     assert!(text(&out).contains("system store"), "{}", text(&out));
 }
+
+/// Without root: a clear refusal that offers --user, and --user installs
+/// where rootless Docker and podman look, as an unprivileged user for real
+/// (setpriv drops to `nobody`).
+#[test]
+fn not_root_is_explained_and_user_stores_work() {
+    common::require("setpriv");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("reg");
+    issued(&dir);
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    for p in [tmp.path(), dir.as_path(), home.as_path()] {
+        std::fs::set_permissions(p, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    }
+    let as_nobody = |args: &[&str]| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(assert_cmd::cargo::cargo_bin("regctl"))
+            .arg("--dir")
+            .arg(&dir)
+            .arg("trust")
+            .args(args)
+            .env("HOME", &home)
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("REGCTL_DIR")
+            .output()
+            .unwrap()
+    };
+    let out = as_nobody(&["install", "--registry", "reg.lan:5000"]);
+    assert!(!out.status.success());
+    let msg = text(&out);
+    assert!(
+        msg.contains("not running as root") && msg.contains("--user"),
+        "{msg}"
+    );
+
+    let out = as_nobody(&["install", "--user", "--registry", "reg.lan:5000"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let ca = std::fs::read(dir.join("certs/ca.crt")).unwrap();
+    for store in ["docker", "containers"] {
+        let file = home.join(format!(".config/{store}/certs.d/reg.lan:5000/ca.crt"));
+        assert_eq!(std::fs::read(&file).unwrap(), ca, "{}", file.display());
+    }
+    let out = as_nobody(&[
+        "install",
+        "--user",
+        "--store",
+        "system",
+        "--registry",
+        "reg.lan:5000",
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("system-wide"), "{}", text(&out));
+
+    let out = as_nobody(&["uninstall", "--user", "--registry", "reg.lan:5000"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        !home
+            .join(".config/docker/certs.d/reg.lan:5000/ca.crt")
+            .exists()
+    );
+}

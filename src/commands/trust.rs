@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 
 use crate::cli::{TrustArgs, TrustCommand};
 use crate::fsutil::{self, MODE_PUBLIC, Overwrite};
@@ -19,11 +19,15 @@ struct Ctx {
     dry: bool,
     /// Plain HTTP: allow the registry instead of trusting a CA.
     insecure: bool,
+    /// Per-user stores under this configuration directory (`--user`).
+    user: Option<PathBuf>,
 }
 
 impl Ctx {
     fn steps(&self, kind: StoreKind, ca: &str) -> Result<Vec<Step>, TrustError> {
-        if self.insecure {
+        if let Some(config) = &self.user {
+            trust::user_install_steps(config, kind, &self.reg, ca)
+        } else if self.insecure {
             trust::insecure::install_steps(&self.root, kind, &self.reg)
         } else {
             trust::install_steps(&self.root, kind, &self.reg, ca)
@@ -32,6 +36,9 @@ impl Ctx {
 }
 
 fn stores(args: &TrustArgs, root: &Path) -> anyhow::Result<Vec<StoreKind>> {
+    if args.store.is_empty() && args.user {
+        return Ok(vec![StoreKind::Docker, StoreKind::Podman]);
+    }
     if args.store.is_empty() {
         let mut found = trust::detect(root);
         if args.insecure {
@@ -338,6 +345,24 @@ pub(super) fn run(dir: &Path, cmd: TrustCommand) -> anyhow::Result<ExitCode> {
     let layout = RegistryDir::new(dir);
     let reg = RegistryAddr::parse(&args.registry)?;
     let root = args.root.clone().unwrap_or_else(|| PathBuf::from("/"));
+    let user = if args.user {
+        Some(
+            trust::user_config_dir()
+                .context("--user needs HOME (or XDG_CONFIG_HOME) to find ~/.config")?,
+        )
+    } else {
+        None
+    };
+    if user.is_none()
+        && args.root.is_none()
+        && !args.dry_run
+        && verb != "status"
+        && !rustix::process::geteuid().is_root()
+    {
+        bail!(
+            "not running as root: the system store, /etc/docker, /etc/containerd and /etc/containers are system-wide and need root. Either re-run with sudo, or use --user to {verb} for this user only: rootless Docker reads ~/.config/docker/certs.d and podman, skopeo and buildah read ~/.config/containers/certs.d (the system store and containerd have no per-user form)"
+        );
+    }
     let ca_path = args.ca.clone().unwrap_or_else(|| layout.ca_cert());
     let ca = match verb {
         "uninstall" => None,
@@ -356,6 +381,7 @@ pub(super) fn run(dir: &Path, cmd: TrustCommand) -> anyhow::Result<ExitCode> {
         ledger_path: layout.trust_ledger(),
         dry: args.dry_run,
         insecure: args.insecure,
+        user,
     };
     if args.insecure && verb == "install" {
         eprintln!(
@@ -408,6 +434,7 @@ pub(super) fn install_ca(
         ledger_path: layout.trust_ledger(),
         dry: false,
         insecure,
+        user: None,
     };
     let ca = if insecure {
         String::new()

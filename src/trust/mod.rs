@@ -71,6 +71,10 @@ pub enum TrustError {
         "--insecure has nothing to put in the system store (it holds CAs); use --store docker, containerd or podman"
     )]
     InsecureSystem,
+    #[error(
+        "the {0} store is system-wide and needs root; --user covers docker (rootless) and podman"
+    )]
+    SystemWideOnly(&'static str),
     #[error(transparent)]
     Pki(#[from] crate::pki::PkiError),
     #[error(transparent)]
@@ -183,6 +187,42 @@ pub fn install_steps(
         StoreKind::Podman => vec![certs_d("/etc/containers/certs.d")],
         StoreKind::Containerd => containerd::install_steps(root, reg, ca),
     })
+}
+
+/// The per-user configuration directory (`$XDG_CONFIG_HOME`, else
+/// `~/.config`), where rootless Docker and podman look.
+pub fn user_config_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+}
+
+/// The steps for one user, without root: rootless Docker reads
+/// `~/.config/docker/certs.d`, podman/skopeo/buildah
+/// `~/.config/containers/certs.d`. The system store and containerd are
+/// system-wide only.
+pub fn user_install_steps(
+    config: &Path,
+    store: StoreKind,
+    reg: &RegistryAddr,
+    ca: &str,
+) -> Result<Vec<Step>, TrustError> {
+    let dir = match store {
+        StoreKind::Docker => "docker",
+        StoreKind::Podman => "containers",
+        StoreKind::System | StoreKind::Containerd => {
+            return Err(TrustError::SystemWideOnly(store.name()));
+        }
+    };
+    Ok(vec![Step::Write {
+        path: config
+            .join(dir)
+            .join("certs.d")
+            .join(reg.dir_name())
+            .join("ca.crt"),
+        contents: ca.to_string(),
+    }])
 }
 
 /// Stores that exist under `root`.
