@@ -20,6 +20,9 @@ use super::storage::fs::FsDriver;
 use super::store::Store;
 use super::tls::{self, TlsError};
 
+/// hyper's per-connection read buffer ceiling (its default is ~400 KiB).
+const MAX_READ_BUF: usize = 128 * 1024;
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -211,7 +214,11 @@ impl Server {
                 builder
                     .http1()
                     .timer(TokioTimer::new())
-                    .header_read_timeout(Duration::from_secs(60));
+                    .header_read_timeout(Duration::from_secs(60))
+                    // Body chunks share the read buffer's allocation until
+                    // written to disk; a smaller ceiling keeps 32 concurrent
+                    // pushes well under 100 MiB without costing throughput.
+                    .max_buf_size(MAX_READ_BUF);
                 let result = match tls {
                     Some(acceptor) => {
                         match tokio::time::timeout(Duration::from_secs(30), acceptor.accept(stream))

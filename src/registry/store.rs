@@ -262,7 +262,9 @@ impl Store {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&path);
-        let (tx, mut rx) = mpsc::channel::<Bytes>(32);
+        // A few chunks in flight keep the disk busy while the socket is read;
+        // more would only hold memory (32 concurrent pushes must stay small).
+        let (tx, mut rx) = mpsc::channel::<Bytes>(4);
         let drv = self.driver.clone();
         let task_path = path.clone();
         let task = tokio::task::spawn_blocking(move || -> Result<(u64, Sha256), StorageError> {
