@@ -31,6 +31,7 @@ case "$*" in
       base64 -w0 "$state/signed.pem"
     fi ;;
   *"delete csr"*) echo "certificatesigningrequest deleted" ;;
+  *"apply -k "*) echo "applied" ;;
   *"config view"*) base64 -w0 "$state/cluster-ca.crt" ;;
   *) echo "unexpected kubectl call: $*" >&2; exit 1 ;;
 esac
@@ -281,7 +282,7 @@ fn init_for_kubernetes_has_the_cluster_sign_and_renders_manifests() {
             "--node-name",
             "node-1",
         ])
-        .args(["--password-stdin"])
+        .args(["--apply", "--context", "kind-test", "--password-stdin"])
         .write_stdin("k8s-password\n")
         .output()
         .unwrap();
@@ -300,5 +301,11 @@ fn init_for_kubernetes_has_the_cluster_sign_and_renders_manifests() {
     assert!(secrets.contains("tls.crt"), "{secrets}");
     assert_eq!(mode(&c.dir.join("k8s/secrets.yaml")), 0o600);
     assert!(c.dir.join("k8s/node-trust.yaml").exists());
-    assert!(calls(&c).iter().any(|l| l.starts_with("create -f -")));
+    let calls = calls(&c);
+    assert_eq!(calls[0], "--context kind-test create -f -", "{calls:?}");
+    assert_eq!(
+        calls.last().unwrap(),
+        &format!("--context kind-test apply -k {}/k8s", c.dir.display()),
+        "{calls:?}"
+    );
 }

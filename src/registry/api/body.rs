@@ -50,15 +50,18 @@ pub fn stream(mut reader: Box<dyn Read + Send>, len: u64) -> Body {
         let mut left = len;
         while left > 0 {
             let want = left.min(READ_CHUNK as u64) as usize;
-            // read_to_end fills spare capacity without zeroing it first.
-            let mut buf = Vec::with_capacity(want);
-            let filled = match (&mut reader).take(want as u64).read_to_end(&mut buf) {
-                Ok(n) => n,
-                Err(e) => {
-                    let _ = tx.blocking_send(Err(e));
-                    return;
+            let mut buf = vec![0u8; want];
+            let mut filled = 0;
+            while filled < want {
+                match reader.read(&mut buf[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) => {
+                        let _ = tx.blocking_send(Err(e));
+                        return;
+                    }
                 }
-            };
+            }
             if filled == 0 {
                 let _ = tx.blocking_send(Err(std::io::Error::new(
                     std::io::ErrorKind::UnexpectedEof,
@@ -66,6 +69,7 @@ pub fn stream(mut reader: Box<dyn Read + Send>, len: u64) -> Body {
                 )));
                 return;
             }
+            buf.truncate(filled);
             left -= filled as u64;
             if tx.blocking_send(Ok(Bytes::from(buf))).is_err() {
                 return; // client went away
