@@ -643,3 +643,29 @@ fn plain_http_with_named_stores_allows_it_there() {
     let daemon = std::fs::read_to_string(root.join("etc/docker/daemon.json")).unwrap();
     assert!(daemon.contains("\"reg.lan:5000\""), "{daemon}");
 }
+
+#[test]
+fn no_detected_trust_store_is_said_not_skipped_silently() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("reg");
+    let out = regctl()
+        .arg("--dir")
+        .arg(&dir)
+        .args([
+            "init",
+            "--yes",
+            "--no-start",
+            "--port",
+            "5000",
+            "--trust-root",
+        ])
+        .arg(tmp.path().join("empty-root"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("no trust store found") && text(&out).contains("--trust STORE"),
+        "{}",
+        text(&out)
+    );
+}

@@ -554,6 +554,18 @@ pub(super) fn run(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
         );
         stores.clear();
     }
+    let detected_none = args.trust.is_empty()
+        && stores.is_empty()
+        && setup.tls != TlsMode::None
+        && setup.target != Target::Kubernetes;
+    if detected_none {
+        eprintln!(
+            "note: no trust store found under {} (no system anchor directory, /etc/docker, /etc/containerd or /etc/containers), so the CA is installed nowhere on this machine; name one with --trust STORE, or later: regctl trust install --dir {} --registry {} --store STORE",
+            trust_root.display(),
+            dir.display(),
+            setup.registry_host()
+        );
+    }
 
     let existing = Htpasswd::load(&layout.htpasswd(), true)
         .with_context(|| format!("reading {}", layout.htpasswd().display()))?;
