@@ -34,6 +34,18 @@ pub enum ClientError {
     Timeout(Duration),
 }
 
+/// Turns an upload `Location` (absolute or relative, as registries may
+/// send either) into the request path to use next.
+pub fn location_path(location: &str) -> String {
+    match location.split_once("://") {
+        Some((_, rest)) => rest
+            .find('/')
+            .map(|i| rest[i..].to_string())
+            .unwrap_or_else(|| "/".into()),
+        None => location.to_string(),
+    }
+}
+
 /// An answer, read completely.
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -135,16 +147,19 @@ impl rustls::client::danger::ServerCertVerifier for AcceptAny {
 }
 
 /// A TLS configuration that does not verify the server (diagnosis only).
-pub fn unverified_tls_config() -> Arc<rustls::ClientConfig> {
+pub fn unverified_tls_config() -> Result<Arc<rustls::ClientConfig>, ClientError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .expect("ring supports the default versions")
+        .map_err(|e| ClientError::Tls {
+            addr: "(configuration)".into(),
+            message: e.to_string(),
+        })?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(AcceptAny(provider)))
         .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Arc::new(config)
+    Ok(Arc::new(config))
 }
 
 impl Client {
@@ -198,12 +213,18 @@ impl Client {
             .map_err(|_| ClientError::Timeout(self.timeout))?
     }
 
-    /// The certificates the server presents (leaf first), DER.
+    /// The certificates the server presents (leaf first), DER; use a client
+    /// made with [`unverified_tls_config`] to see chains clients would refuse.
     pub async fn peer_chain(&self) -> Result<Vec<Vec<u8>>, ClientError> {
         let work = async {
+            let Some(config) = &self.tls else {
+                return Err(ClientError::Name(format!(
+                    "{} (a plain-HTTP client has no certificate chain)",
+                    self.server_name
+                )));
+            };
             let tcp = self.tcp().await?;
-            let config = self.tls.clone().unwrap_or_else(unverified_tls_config);
-            let tls = self.wrap_tls(&config, tcp).await?;
+            let tls = self.wrap_tls(config, tcp).await?;
             Ok(tls
                 .get_ref()
                 .1
@@ -321,4 +342,21 @@ where
         headers: parts.headers,
         body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_locations() {
+        assert_eq!(
+            location_path("https://r.lan:5000/v2/x/blobs/uploads/1?_state=a"),
+            "/v2/x/blobs/uploads/1?_state=a"
+        );
+        assert_eq!(
+            location_path("/v2/x/blobs/uploads/1"),
+            "/v2/x/blobs/uploads/1"
+        );
+    }
 }

@@ -56,6 +56,18 @@ pub struct Kubectl {
 }
 
 impl Kubectl {
+    /// kubectl with `--context` and `--kubeconfig` when given.
+    pub fn new(context: Option<&str>, kubeconfig: Option<&std::path::Path>) -> Self {
+        let mut flags = Vec::new();
+        if let Some(c) = context {
+            flags.extend(["--context".to_string(), c.to_string()]);
+        }
+        if let Some(k) = kubeconfig {
+            flags.extend(["--kubeconfig".to_string(), k.display().to_string()]);
+        }
+        Kubectl { flags }
+    }
+
     /// Runs `kubectl FLAGS ARGS`, feeding `stdin`; returns stdout.
     pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Result<String, KubeError> {
         let kubectl = which::which("kubectl").map_err(|_| KubeError::NoKubectl)?;
@@ -95,6 +107,18 @@ impl Kubectl {
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
+}
+
+/// A fresh CertificateSigningRequest name for `host`: readable, and unique
+/// so a retry never collides with a request left behind.
+pub fn request_name(host: &str) -> Result<String, KubeError> {
+    let mut suffix = [0u8; 4];
+    getrandom::fill(&mut suffix).map_err(|e| KubeError::Kubectl {
+        command: "(naming the request)".into(),
+        message: format!("no randomness: {e}"),
+    })?;
+    let host = host.replace([':', '.', '[', ']'], "-");
+    Ok(format!("regctl-{host}-{}", hex::encode(suffix)))
 }
 
 /// What the cluster signed.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use sha2::{Digest as _, Sha256};
 
-use crate::client::{Client, ClientError, Response};
+use crate::client::{Client, ClientError, Response, location_path};
 
 /// The repository the self-test writes to (and cleans up).
 pub const REPOSITORY: &str = "regctl-selftest";
@@ -54,17 +54,6 @@ fn unexpected(step: &'static str, r: &Response) -> Failed {
 
 fn transport(step: &'static str) -> impl Fn(ClientError) -> Failed {
     move |e| fail(step, e.to_string())
-}
-
-/// Turns an upload `Location` (absolute or relative) into a request path.
-fn location_path(location: &str) -> String {
-    match location.split_once("://") {
-        Some((_, rest)) => rest
-            .find('/')
-            .map(|i| rest[i..].to_string())
-            .unwrap_or_else(|| "/".into()),
-        None => location.to_string(),
-    }
 }
 
 /// The anonymous part: the TLS handshake and the `/v2/` answer (a Basic
@@ -176,42 +165,22 @@ pub async fn run(
     record("push manifest", t, Some(format!("{REPOSITORY}:{TAG}")));
 
     let t = Instant::now();
-    let r = client
-        .send(
-            "GET",
-            &format!("/v2/{REPOSITORY}/manifests/{TAG}"),
-            &[("accept", MANIFEST_TYPE)],
-            Bytes::new(),
-        )
-        .await
-        .map_err(transport("pull manifest"))?;
-    if r.status != 200 {
-        return Err(unexpected("pull manifest", &r));
-    }
-    if digest_of(&r.body) != manifest_digest {
-        return Err(fail(
-            "pull manifest",
-            "the manifest pulled back differs from the one pushed",
-        ));
-    }
-    let r = client
-        .send(
-            "GET",
-            &format!("/v2/{REPOSITORY}/blobs/{layer_digest}"),
-            &[],
-            Bytes::new(),
-        )
-        .await
-        .map_err(transport("pull blob"))?;
-    if r.status != 200 {
-        return Err(unexpected("pull blob", &r));
-    }
-    if digest_of(&r.body) != layer_digest {
-        return Err(fail(
-            "pull blob",
-            "the blob pulled back does not match its digest",
-        ));
-    }
+    pull_verified(
+        client,
+        "pull manifest",
+        &format!("/v2/{REPOSITORY}/manifests/{TAG}"),
+        &[("accept", MANIFEST_TYPE)],
+        &manifest_digest,
+    )
+    .await?;
+    pull_verified(
+        client,
+        "pull blob",
+        &format!("/v2/{REPOSITORY}/blobs/{layer_digest}"),
+        &[],
+        &layer_digest,
+    )
+    .await?;
     record(
         "pull and verify",
         t,
@@ -258,6 +227,30 @@ pub async fn run(
     Ok(passed)
 }
 
+/// GETs `path` and checks the bytes hash to `digest`.
+async fn pull_verified(
+    client: &Client,
+    step: &'static str,
+    path: &str,
+    headers: &[(&str, &str)],
+    digest: &str,
+) -> Result<(), Failed> {
+    let r = client
+        .send("GET", path, headers, Bytes::new())
+        .await
+        .map_err(transport(step))?;
+    if r.status != 200 {
+        return Err(unexpected(step, &r));
+    }
+    if digest_of(&r.body) != digest {
+        return Err(fail(
+            step,
+            format!("what was pulled back does not match {digest}"),
+        ));
+    }
+    Ok(())
+}
+
 async fn push_blob(client: &Client, bytes: Bytes, digest: &str) -> Result<(), Failed> {
     const STEP: &str = "push blob";
     let r = client
@@ -290,21 +283,4 @@ async fn push_blob(client: &Client, bytes: Bytes, digest: &str) -> Result<(), Fa
         return Err(unexpected(STEP, &r));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn upload_locations() {
-        assert_eq!(
-            location_path("https://r.lan:5000/v2/x/blobs/uploads/1?_state=a"),
-            "/v2/x/blobs/uploads/1?_state=a"
-        );
-        assert_eq!(
-            location_path("/v2/x/blobs/uploads/1"),
-            "/v2/x/blobs/uploads/1"
-        );
-    }
 }

@@ -17,8 +17,18 @@ struct Stopper(PathBuf);
 
 impl Drop for Stopper {
     fn drop(&mut self) {
-        let _ = regctl().arg("--dir").arg(&self.0).arg("stop").output();
+        let _ = in_dir(&self.0, "stop");
     }
+}
+
+/// `regctl --dir DIR COMMAND` (start, stop, status, logs).
+fn in_dir(dir: &Path, command: &str) -> std::process::Output {
+    regctl()
+        .arg("--dir")
+        .arg(dir)
+        .arg(command)
+        .output()
+        .unwrap()
 }
 
 fn init(dir: &Path, port: u16, extra: &[&str], stdin: &str) -> std::process::Output {
@@ -176,34 +186,14 @@ fn yes_on_an_empty_directory_ends_with_a_registry_skopeo_uses() {
     );
 
     // status, logs, stop.
-    let status = regctl()
-        .arg("--dir")
-        .arg(&dir)
-        .arg("status")
-        .output()
-        .unwrap();
+    let status = in_dir(&dir, "status");
     assert!(status.status.success(), "{}", text(&status));
     assert!(text(&status).contains("answers 401"), "{}", text(&status));
-    let logs = regctl()
-        .arg("--dir")
-        .arg(&dir)
-        .arg("logs")
-        .output()
-        .unwrap();
+    let logs = in_dir(&dir, "logs");
     assert!(text(&logs).contains("/v2/"), "{}", text(&logs));
-    let stop = regctl()
-        .arg("--dir")
-        .arg(&dir)
-        .arg("stop")
-        .output()
-        .unwrap();
+    let stop = in_dir(&dir, "stop");
     assert!(text(&stop).contains("stopped"), "{}", text(&stop));
-    let status = regctl()
-        .arg("--dir")
-        .arg(&dir)
-        .arg("status")
-        .output()
-        .unwrap();
+    let status = in_dir(&dir, "status");
     assert_eq!(status.status.code(), Some(3), "{}", text(&status));
     assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok());
 }
@@ -568,12 +558,7 @@ mod wizard {
             &["-vb", "auth/htpasswd", "alice", "wizard-pass-1"],
             &dir,
         );
-        let status = regctl()
-            .arg("--dir")
-            .arg(&dir)
-            .arg("status")
-            .output()
-            .unwrap();
+        let status = in_dir(&dir, "status");
         assert!(text(&status).contains("answers 401"), "{}", text(&status));
     }
 

@@ -154,9 +154,7 @@ fn execute(action: &Action, ctx: &ApplyContext<'_>, report: &mut Report) -> anyh
             let kubectl = crate::kube::Kubectl {
                 flags: request.kubectl.clone(),
             };
-            let mut suffix = [0u8; 4];
-            getrandom::fill(&mut suffix).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-            let name = format!("regctl-registry-{}", hex::encode(suffix));
+            let name = crate::kube::request_name(&sans[0].to_string())?;
             let signed = crate::kube::sign(
                 &kubectl,
                 &name,

@@ -257,15 +257,7 @@ fn issue_kubernetes(dir: &Path, args: &IssueArgs) -> anyhow::Result<ExitCode> {
             netinfo::hostname().context("no host name to use as the node name: pass --node-name")?
         }
     };
-    let mut kubectl = crate::kube::Kubectl::default();
-    if let Some(c) = &k.context {
-        kubectl.flags.extend(["--context".into(), c.clone()]);
-    }
-    if let Some(c) = &k.kubeconfig {
-        kubectl
-            .flags
-            .extend(["--kubeconfig".into(), c.display().to_string()]);
-    }
+    let kubectl = crate::kube::Kubectl::new(k.context.as_deref(), k.kubeconfig.as_deref());
     let signer_ca = match &k.signer_ca {
         Some(p) => Some(read_text(p, "the --signer-ca file")?),
         None => None,
@@ -277,10 +269,7 @@ fn issue_kubernetes(dir: &Path, args: &IssueArgs) -> anyhow::Result<ExitCode> {
         node,
         days: args.key.days,
     };
-    let mut suffix = [0u8; 4];
-    getrandom::fill(&mut suffix).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let first = sans[0].to_string().replace([':', '.'], "-");
-    let name = format!("regctl-{first}-{}", hex::encode(suffix));
+    let name = crate::kube::request_name(&sans[0].to_string())?;
     // Refuse before asking the cluster, so a signed certificate is never thrown away.
     let mut plan = WritePlan::default();
     let ow = overwrite_if(args.force);

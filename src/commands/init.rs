@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use time::OffsetDateTime;
 
+use super::absolute;
 use super::apply::{self, ApplyContext};
 use crate::cli::{EngineArg, InitArgs, TargetArg, TlsArg};
 use crate::fsutil;
@@ -29,16 +30,6 @@ use crate::wizard;
 
 /// The default user of a password-protected registry.
 pub const DEFAULT_USER: &str = "admin";
-
-pub(super) fn absolute(p: &Path) -> anyhow::Result<PathBuf> {
-    Ok(if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .context("finding the current directory")?
-            .join(p)
-    })
-}
 
 /// The hosts offered when none are given: this machine's name, localhost,
 /// loopback and its addresses (what `hostname -I` shows).
@@ -66,7 +57,8 @@ fn base_setup(args: &InitArgs, layout: &RegistryDir) -> anyhow::Result<Setup> {
     match from {
         Some(p) => Ok(Setup::load(&p)?),
         None => {
-            let mut s: Setup = serde_norway::from_str("hosts: []\n").expect("static answers");
+            let mut s: Setup =
+                serde_norway::from_str("hosts: []\n").context("building the default answers")?;
             s.hosts = default_hosts();
             s.users = vec![DEFAULT_USER.to_string()];
             Ok(s)
@@ -591,13 +583,8 @@ pub(super) fn run(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
     if !facts.running && setup.target != Target::Kubernetes && !args.no_start {
         check_port(setup.port).map_err(anyhow::Error::msg)?;
     }
-    let mut kubectl = Vec::new();
-    if let Some(c) = &args.context {
-        kubectl.extend(["--context".to_string(), c.clone()]);
-    }
-    if let Some(k) = &args.kubeconfig {
-        kubectl.extend(["--kubeconfig".to_string(), k.display().to_string()]);
-    }
+    let kubectl =
+        crate::kube::Kubectl::new(args.context.as_deref(), args.kubeconfig.as_deref()).flags;
     let csr = (setup.tls == TlsMode::KubernetesCsr).then(|| plan::CsrRequest {
         signer: args.signer.clone(),
         node: args

@@ -18,6 +18,19 @@ use std::process::ExitCode;
 
 use crate::cli::{CertCommand, Cli, Command};
 
+/// `p` made absolute against the current directory (paths that end up in
+/// generated files and in a detached process must not depend on it).
+fn absolute(p: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
+    use anyhow::Context as _;
+    Ok(if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .context("finding the current directory")?
+            .join(p)
+    })
+}
+
 /// Runs one command; `Err` is printed as a one-line error by `main`.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {

@@ -1,23 +1,16 @@
 //! `regctl render`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::absolute;
 use crate::cli::{RenderArgs, RenderWhat};
 use crate::layout::RegistryDir;
 use crate::render::{self, Inputs, What};
 use crate::secret::{self, PasswordSource};
 use crate::setup::{Setup, Target};
-
-fn absolute(p: &Path) -> anyhow::Result<PathBuf> {
-    Ok(if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()?.join(p)
-    })
-}
 
 pub(super) fn run(dir: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     let answers = match &args.config {

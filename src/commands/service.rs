@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use super::absolute;
 use super::apply::{block_on, local_client};
-use super::init::absolute;
 use crate::cli::LogsArgs;
 use crate::layout::RegistryDir;
 use crate::service::{self, Detached, State};

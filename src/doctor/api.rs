@@ -2,6 +2,7 @@
 //! and a real chunked push that catches proxies in the way.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -9,14 +10,19 @@ use sha2::{Digest as _, Sha256};
 
 use super::tls::Transport;
 use super::{Check, Options};
-use crate::client::{Client, Response, unverified_tls_config};
+use crate::client::{Client, Response, location_path};
 use crate::htpasswd::Htpasswd;
 
 const REPOSITORY: &str = "regctl-doctor";
 const CHUNK: usize = 8 * 1024 * 1024;
 
-fn client(opts: &Options, addr: &SocketAddr, transport: Transport) -> Client {
-    let tls = (transport == Transport::Https).then(unverified_tls_config);
+fn client(
+    opts: &Options,
+    addr: &SocketAddr,
+    transport: Transport,
+    unverified: &Arc<rustls::ClientConfig>,
+) -> Client {
+    let tls = (transport == Transport::Https).then(|| unverified.clone());
     Client::new(addr.to_string(), opts.host.clone(), opts.port, tls)
 }
 
@@ -24,13 +30,14 @@ pub(super) async fn check(
     opts: &Options,
     addr: &SocketAddr,
     transport: Transport,
+    unverified: &Arc<rustls::ClientConfig>,
     checks: &mut Vec<Check>,
 ) {
     if transport == Transport::Broken {
         checks.push(Check::skipped("api", "no working transport"));
         return;
     }
-    let anonymous = client(opts, addr, transport);
+    let anonymous = client(opts, addr, transport, unverified);
     let r = match anonymous.send("GET", "/v2/", &[], Bytes::new()).await {
         Ok(r) => r,
         Err(e) => {
@@ -145,16 +152,6 @@ fn refused_login(opts: &Options, user: &str, password: &str, status: u16) -> Che
         ))
         .fix("check auth.htpasswd.path in config.yml (and the mount in compose/Kubernetes)"),
         Some(_) => base(format!("wrong password for {user}")).fix(add),
-    }
-}
-
-fn location_path(location: &str) -> String {
-    match location.split_once("://") {
-        Some((_, rest)) => rest
-            .find('/')
-            .map(|i| rest[i..].to_string())
-            .unwrap_or_else(|| "/".into()),
-        None => location.to_string(),
     }
 }
 

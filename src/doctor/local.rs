@@ -1,16 +1,11 @@
 //! This machine's side: how its clients are configured for the registry,
 //! and, when given, the registry's own config.yml and htpasswd.
 
-use std::path::Path;
-
 use super::tls::Transport;
 use super::{Check, Options};
 use crate::htpasswd::Htpasswd;
 use crate::trust::containerd;
-
-fn under(root: &Path, path: &str) -> std::path::PathBuf {
-    root.join(path.trim_start_matches('/'))
-}
+use crate::trust::under;
 
 pub(super) fn check(opts: &Options, transport: Transport, checks: &mut Vec<Check>) {
     let registry = opts.registry();

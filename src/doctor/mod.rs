@@ -137,8 +137,16 @@ pub async fn run(opts: &Options) -> Vec<Check> {
     let Some(addr) = network::check(opts, &mut checks).await else {
         return checks;
     };
-    let tls = tls::check(opts, &addr, &mut checks).await;
-    api::check(opts, &addr, tls, &mut checks).await;
+    // Diagnosis looks at certificates clients would refuse, so it does not verify.
+    let unverified = match crate::client::unverified_tls_config() {
+        Ok(c) => c,
+        Err(e) => {
+            checks.push(Check::failure("protocol", e.to_string()));
+            return checks;
+        }
+    };
+    let tls = tls::check(opts, &addr, &unverified, &mut checks).await;
+    api::check(opts, &addr, tls, &unverified, &mut checks).await;
     local::check(opts, tls, &mut checks);
     checks
 }

@@ -3,13 +3,15 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
 use super::{Check, Options};
-use crate::client::{Client, unverified_tls_config};
+use crate::client::Client;
 use crate::pki::chain::{self, ChainOutcome};
 use crate::pki::{self, LintOptions, Role, Severity};
+use crate::trust::under;
 
 /// What the registry speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,10 +29,6 @@ const SYSTEM_BUNDLES: &[&str] = &[
     "/etc/ssl/ca-bundle.pem",
     "/etc/ssl/cert.pem",
 ];
-
-fn under(root: &Path, path: &str) -> PathBuf {
-    root.join(path.trim_start_matches('/'))
-}
 
 fn read_anchors(files: &[PathBuf]) -> Vec<Vec<u8>> {
     files
@@ -69,13 +67,18 @@ fn chains_to(chain: &[Vec<u8>], anchors: &[Vec<u8>]) -> bool {
 }
 
 /// Probes the transport, then examines the certificate.
-pub(super) async fn check(opts: &Options, addr: &SocketAddr, checks: &mut Vec<Check>) -> Transport {
+pub(super) async fn check(
+    opts: &Options,
+    addr: &SocketAddr,
+    unverified: &Arc<rustls::ClientConfig>,
+    checks: &mut Vec<Check>,
+) -> Transport {
     let registry = opts.registry();
     let tls_client = Client::new(
         addr.to_string(),
         opts.host.clone(),
         opts.port,
-        Some(unverified_tls_config()),
+        Some(unverified.clone()),
     );
     let chain = match tls_client.peer_chain().await {
         Ok(c) if !c.is_empty() => c,
