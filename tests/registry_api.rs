@@ -3,6 +3,7 @@
 mod common;
 
 use common::registry::{OCI_INDEX, OCI_MANIFEST, Options, Registry, USER, image_manifest, sha256};
+use common::{require, run_ok};
 use serde_json::json;
 
 #[test]
@@ -137,6 +138,72 @@ fn blob_push_pull_and_ranges() {
         "docker/registry/v2/repositories/app/_layers/sha256/{hex}/link"
     ));
     assert_eq!(std::fs::read_to_string(link).unwrap(), d);
+}
+
+/// Blobs above the mapping threshold are served from mapped windows: the
+/// whole blob, ranges that start off a page and cross windows, and the
+/// same after the file was evicted from the page cache (the cold path
+/// reads it in before the socket touches it).
+#[test]
+fn large_blobs_stream_whole_and_in_ranges_warm_and_cold() {
+    require("dd");
+    require("fincore");
+    let reg = Registry::start_with(Options {
+        auth: false,
+        ..Default::default()
+    });
+    let data: Vec<u8> = (0..5 * 1024 * 1024 + 123u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let d = reg.push_blob("big", &data);
+    let hex = d.trim_start_matches("sha256:");
+    let file = reg.data().join(format!(
+        "docker/registry/v2/blobs/sha256/{}/{hex}/data",
+        &hex[..2]
+    ));
+    for cold in [false, true] {
+        if cold {
+            // Drops this one file's pages from the page cache.
+            run_ok(
+                "dd",
+                &[
+                    &format!("if={}", file.display()),
+                    "iflag=nocache",
+                    "count=0",
+                ],
+                reg.path(),
+            );
+            let resident = run_ok(
+                "fincore",
+                &[
+                    "--bytes",
+                    "--noheadings",
+                    "-o",
+                    "RES",
+                    file.to_str().unwrap(),
+                ],
+                reg.path(),
+            );
+            assert_eq!(resident.trim(), "0", "the blob is still cached");
+        }
+        let r = reg.req("GET", &format!("/v2/big/blobs/{d}"), &[], None);
+        assert_eq!(r.status, 200, "cold={cold}");
+        assert!(r.body == data, "whole blob differs (cold={cold})");
+        for (range, from, to) in [
+            ("bytes=1000-4200000", 1000, 4_200_001),
+            ("bytes=2097151-2097152", 2_097_151, 2_097_153),
+            ("bytes=-300000", data.len() - 300_000, data.len()),
+        ] {
+            let r = reg.req(
+                "GET",
+                &format!("/v2/big/blobs/{d}"),
+                &[&format!("Range: {range}")],
+                None,
+            );
+            assert_eq!(r.status, 206, "{range}");
+            assert!(r.body == data[from..to], "{range} differs (cold={cold})");
+        }
+    }
 }
 
 #[test]

@@ -21,6 +21,17 @@ use super::storage::{LockGuard, StorageDriver, StorageError};
 /// Chunk size for reading blobs and re-hashing uploads.
 pub const READ_CHUNK: usize = 256 * 1024;
 
+/// Below this, a blob is read: mapping costs more than the copy it saves.
+const MAP_MIN: u64 = 256 * 1024;
+
+/// Where a blob's bytes come from.
+pub enum BlobSource {
+    /// A local file, served from the page cache through mappings.
+    Mapped(std::fs::File),
+    /// Positioned at the requested offset.
+    Reader(Box<dyn Read + Send>),
+}
+
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
 ) -> Result<T, StorageError> {
@@ -200,14 +211,24 @@ impl Store {
         self.delete(dir).await
     }
 
-    /// Opens a blob for reading from `offset`.
+    /// Opens a blob to serve `len` bytes from `offset`: mapped when the
+    /// driver allows it and the transfer is large enough to gain from it.
     pub async fn open_blob(
         &self,
         d: &Digest,
         offset: u64,
-    ) -> Result<Box<dyn Read + Send>, StorageError> {
+        len: u64,
+    ) -> Result<BlobSource, StorageError> {
         let (drv, path) = (self.driver.clone(), paths::blob_data(d));
-        blocking(move || drv.reader(&path, offset)).await
+        blocking(move || {
+            if len >= MAP_MIN
+                && let Some(file) = drv.mappable(&path)?
+            {
+                return Ok(BlobSource::Mapped(file));
+            }
+            drv.reader(&path, offset).map(BlobSource::Reader)
+        })
+        .await
     }
 
     // ---- uploads ----

@@ -93,7 +93,7 @@ pub(super) async fn get(app: &App, ctx: &Ctx, name: &str, digest: &str) -> Resul
     let body = if ctx.method == Method::HEAD || len == 0 {
         body::empty()
     } else {
-        body::stream(app.store.open_blob(&d, start).await?, len)
+        body::blob(app.store.open_blob(&d, start, len).await?, start, len)
     };
     Ok(respond(status, &headers, body))
 }

@@ -39,6 +39,26 @@ impl FsDriver {
     }
 }
 
+/// Local filesystems, by `statfs` magic: unlinking a file there never
+/// invalidates an open mapping of it. Anything else (NFS, SMB, FUSE, Ceph,
+/// 9p, ...) is read instead of mapped.
+fn is_local_filesystem(file: &File) -> bool {
+    const LOCAL: [u32; 11] = [
+        0xEF53,      // ext2/3/4
+        0x5846_5342, // xfs
+        0x9123_683E, // btrfs
+        0x0102_1994, // tmpfs
+        0x858_458F6, // ramfs
+        0x794C_7630, // overlayfs
+        0x2FC1_2FC1, // zfs
+        0xF2F5_2010, // f2fs
+        0xCA45_1A4E, // bcachefs
+        0x3153_464A, // jfs
+        0x5265_4973, // reiserfs
+    ];
+    rustix::fs::fstatfs(file).is_ok_and(|st| LOCAL.contains(&(st.f_type as u32)))
+}
+
 fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
@@ -104,6 +124,11 @@ impl StorageDriver for FsDriver {
                 .map_err(|e| StorageError::from_io(path, e))?;
         }
         Ok(Box::new(f))
+    }
+
+    fn mappable(&self, path: &str) -> Result<Option<File>, StorageError> {
+        let file = File::open(self.full(path)).map_err(|e| StorageError::from_io(path, e))?;
+        Ok(is_local_filesystem(&file).then_some(file))
     }
 
     fn writer(&self, path: &str, append: bool) -> Result<Box<dyn FileWriter>, StorageError> {

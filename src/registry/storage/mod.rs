@@ -76,6 +76,15 @@ pub trait StorageDriver: Send + Sync + 'static {
     fn put_content(&self, path: &str, data: &[u8]) -> Result<(), StorageError>;
     /// Reads from `offset`.
     fn reader(&self, path: &str, offset: u64) -> Result<Box<dyn Read + Send>, StorageError>;
+    /// The open file behind `path` when it may be memory-mapped to serve it
+    /// without copying: a local filesystem where published files are
+    /// replaced by rename and removed by unlink, never truncated in place
+    /// (a mapping of a file that shrinks faults with SIGBUS). Backends
+    /// without such files, or on network filesystems where another host's
+    /// delete invalidates a mapping, answer `None` and are read instead.
+    fn mappable(&self, _path: &str) -> Result<Option<std::fs::File>, StorageError> {
+        Ok(None)
+    }
     /// Opens for writing; `append` continues an existing file.
     fn writer(&self, path: &str, append: bool) -> Result<Box<dyn FileWriter>, StorageError>;
     fn stat(&self, path: &str) -> Result<FileInfo, StorageError>;
