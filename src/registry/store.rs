@@ -86,6 +86,9 @@ impl Store {
     }
 
     async fn get(&self, path: String) -> Result<Option<Vec<u8>>, StorageError> {
+        if let Some(cached) = self.driver.get_content_cached(&path) {
+            return optional(cached);
+        }
         let d = self.driver.clone();
         optional(blocking(move || d.get_content(&path)).await)
     }
@@ -96,6 +99,9 @@ impl Store {
     }
 
     async fn size_of(&self, path: String) -> Result<Option<u64>, StorageError> {
+        if let Some(cached) = self.driver.stat_cached(&path) {
+            return optional(cached).map(|o| o.map(|i| i.size));
+        }
         let d = self.driver.clone();
         optional(blocking(move || d.stat(&path)).await).map(|o| o.map(|i| i.size))
     }

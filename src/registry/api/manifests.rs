@@ -40,12 +40,23 @@ fn unknown(name: &str, reference: &str) -> ApiError {
 }
 
 /// The media type to serve: the `mediaType` field, or what the shape says.
+/// Only those two fields are decoded (this runs on every manifest GET).
 fn media_type_of(bytes: &[u8]) -> String {
-    let doc: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
-    match doc.get("mediaType").and_then(|v| v.as_str()) {
-        Some(t) => t.to_string(),
-        None if doc.get("manifests").is_some() => manifest::OCI_INDEX.to_string(),
-        None => manifest::OCI_MANIFEST.to_string(),
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        #[serde(rename = "mediaType")]
+        media_type: Option<String>,
+        manifests: Option<serde::de::IgnoredAny>,
+    }
+    match serde_json::from_slice::<Shape>(bytes) {
+        Ok(Shape {
+            media_type: Some(t),
+            ..
+        }) => t,
+        Ok(Shape {
+            manifests: Some(_), ..
+        }) => manifest::OCI_INDEX.to_string(),
+        _ => manifest::OCI_MANIFEST.to_string(),
     }
 }
 
@@ -210,4 +221,22 @@ pub(super) async fn delete(app: &App, name: &str, reference: &str) -> Result<Res
         &[("content-length", "0".into())],
         body::empty(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_type_from_the_field_or_the_shape() {
+        let docker = r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","layers":[]}"#;
+        assert_eq!(
+            media_type_of(docker.as_bytes()),
+            "application/vnd.docker.distribution.manifest.v2+json"
+        );
+        let index = r#"{"schemaVersion":2,"manifests":[{"digest":"sha256:00"}]}"#;
+        assert_eq!(media_type_of(index.as_bytes()), manifest::OCI_INDEX);
+        let image = r#"{"schemaVersion":2,"config":{},"layers":[]}"#;
+        assert_eq!(media_type_of(image.as_bytes()), manifest::OCI_MANIFEST);
+    }
 }

@@ -100,6 +100,32 @@ impl StorageDriver for FsDriver {
         fs::read(self.full(path)).map_err(|e| StorageError::from_io(path, e))
     }
 
+    #[cfg(target_os = "linux")]
+    fn get_content_cached(&self, path: &str) -> Option<Result<Vec<u8>, StorageError>> {
+        match super::nowait::read(&self.full(path)) {
+            super::nowait::Cached::Found(bytes) => Some(Ok(bytes)),
+            super::nowait::Cached::Missing => Some(Err(StorageError::NotFound(path.into()))),
+            super::nowait::Cached::WouldBlock => None,
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    fn stat_cached(&self, path: &str) -> Option<Result<FileInfo, StorageError>> {
+        match super::nowait::stat(&self.full(path)) {
+            super::nowait::Cached::Found(st) => Some(Ok(FileInfo {
+                size: st.st_size as u64,
+                modified: std::time::UNIX_EPOCH
+                    + std::time::Duration::new(
+                        u64::try_from(st.st_mtime).unwrap_or(0),
+                        st.st_mtime_nsec as u32,
+                    ),
+                is_dir: st.st_mode & libc::S_IFMT == libc::S_IFDIR,
+            })),
+            super::nowait::Cached::Missing => Some(Err(StorageError::NotFound(path.into()))),
+            super::nowait::Cached::WouldBlock => None,
+        }
+    }
+
     fn put_content(&self, path: &str, data: &[u8]) -> Result<(), StorageError> {
         let full = self.full(path);
         let dir = full.parent().unwrap_or(&self.root).to_path_buf();

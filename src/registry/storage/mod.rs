@@ -5,6 +5,8 @@
 //! The verbs are blocking; the store runs them on tokio's blocking pool.
 
 pub mod fs;
+#[cfg(target_os = "linux")]
+mod nowait;
 
 use std::io::{Read, Write};
 use std::time::SystemTime;
@@ -72,6 +74,16 @@ pub trait FileWriter: Write + Send {
 pub trait StorageDriver: Send + Sync + 'static {
     /// Whole small file (links, manifests).
     fn get_content(&self, path: &str) -> Result<Vec<u8>, StorageError>;
+    /// [`get_content`](Self::get_content) answered only from memory, so an
+    /// async task may call it directly; `None` when that would wait for
+    /// I/O (or the backend cannot tell), and the caller blocks elsewhere.
+    fn get_content_cached(&self, _path: &str) -> Option<Result<Vec<u8>, StorageError>> {
+        None
+    }
+    /// [`stat`](Self::stat) answered only from memory, as above.
+    fn stat_cached(&self, _path: &str) -> Option<Result<FileInfo, StorageError>> {
+        None
+    }
     /// Replaces a small file atomically and durably.
     fn put_content(&self, path: &str, data: &[u8]) -> Result<(), StorageError>;
     /// Reads from `offset`.
