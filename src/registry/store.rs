@@ -306,7 +306,9 @@ impl Store {
                     .map_err(|e| StorageError::from_io(&task_path, e))?;
                 hasher.update(&chunk);
             }
-            w.commit()?;
+            // Not synced here: a chunk's 202 promises only the offset, and
+            // syncing every PATCH would stall the socket on the disk.
+            // `commit_upload` syncs once before the blob is published.
             Ok((w.size(), hasher))
         });
         UploadWriter {
@@ -352,7 +354,12 @@ impl Store {
             // Content-addressed: an existing blob with this digest is the
             // same bytes; touch it so a running GC keeps it.
             Ok(info) if info.size == size => drv.touch(&dst),
-            _ => drv.move_to(&src, &dst),
+            // Durable before it becomes visible: a crash never publishes a
+            // blob whose bytes were still in the page cache.
+            _ => {
+                drv.writer(&src, true)?.commit()?;
+                drv.move_to(&src, &dst)
+            }
         })
         .await?;
         self.link_blob(name, expected).await?;
