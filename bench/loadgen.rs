@@ -1,0 +1,163 @@
+//! A closed-loop HTTP/1.1 load generator for the serving benchmark: N
+//! keep-alive connections, each sending the next request as soon as the
+//! previous answer is read, for a fixed time. Unlike wrk it knows that a
+//! HEAD answer has no body, so it measures HEAD as well as GET.
+//!
+//!     cargo run --release --example loadgen -- URL [--method GET|HEAD]
+//!         [--connections 32] [--threads 2] [--seconds 8] [--header 'K: V']...
+//!
+//! Prints one JSON object: requests, rps, p50_ms, p99_ms, non2xx, errors.
+
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+
+struct Args {
+    url: hyper::Uri,
+    method: hyper::Method,
+    connections: usize,
+    threads: usize,
+    seconds: f64,
+    headers: Vec<(String, String)>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let mut args = Args {
+        url: hyper::Uri::default(),
+        method: hyper::Method::GET,
+        connections: 32,
+        threads: 2,
+        seconds: 8.0,
+        headers: Vec::new(),
+    };
+    let mut url = None;
+    while let Some(a) = it.next() {
+        let mut value = || it.next().ok_or(format!("{a} needs a value"));
+        match a.as_str() {
+            "--method" => {
+                args.method = value()?.parse().map_err(|e| format!("--method: {e}"))?
+            }
+            "--connections" => {
+                args.connections = value()?.parse().map_err(|e| format!("{e}"))?
+            }
+            "--threads" => args.threads = value()?.parse().map_err(|e| format!("{e}"))?,
+            "--seconds" => args.seconds = value()?.parse().map_err(|e| format!("{e}"))?,
+            "--header" => {
+                let h = value()?;
+                let (k, v) = h.split_once(':').ok_or("--header wants 'Name: value'")?;
+                args.headers.push((k.trim().to_string(), v.trim().to_string()));
+            }
+            _ if url.is_none() => url = Some(a.parse().map_err(|e| format!("URL: {e}"))?),
+            _ => return Err(format!("unexpected argument {a}")),
+        }
+    }
+    args.url = url.ok_or("usage: loadgen URL [--method M] [--connections N] [--seconds S]")?;
+    Ok(args)
+}
+
+#[derive(Default)]
+struct Tally {
+    latencies_us: Vec<u32>,
+    non2xx: u64,
+    errors: u64,
+}
+
+async fn connection(args: std::sync::Arc<Args>, deadline: Instant) -> Tally {
+    let mut tally = Tally::default();
+    let authority = args.url.authority().expect("URL with host:port").clone();
+    let Ok(stream) = tokio::net::TcpStream::connect(authority.as_str()).await else {
+        tally.errors += 1;
+        return tally;
+    };
+    let _ = stream.set_nodelay(true);
+    let Ok((mut sender, conn)) =
+        hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(TokioIo::new(stream)).await
+    else {
+        tally.errors += 1;
+        return tally;
+    };
+    tokio::spawn(conn);
+    while Instant::now() < deadline {
+        let mut req = hyper::Request::builder()
+            .method(args.method.clone())
+            .uri(args.url.path_and_query().map_or("/", |p| p.as_str()))
+            .header(hyper::header::HOST, authority.as_str());
+        for (k, v) in &args.headers {
+            req = req.header(k, v);
+        }
+        let req = req.body(Empty::new()).expect("a valid request");
+        let t0 = Instant::now();
+        let answer = async {
+            let resp = sender.send_request(req).await?;
+            let status = resp.status();
+            resp.into_body().collect().await?;
+            Ok::<_, hyper::Error>(status)
+        };
+        match answer.await {
+            Ok(status) => {
+                tally
+                    .latencies_us
+                    .push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                if !status.is_success() {
+                    tally.non2xx += 1;
+                }
+            }
+            Err(_) => {
+                tally.errors += 1;
+                break;
+            }
+        }
+    }
+    tally
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => std::sync::Arc::new(a),
+        Err(e) => {
+            eprintln!("loadgen: {e}");
+            std::process::exit(2);
+        }
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.threads)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let (total, elapsed) = rt.block_on(async {
+        let start = Instant::now();
+        let deadline = start + Duration::from_secs_f64(args.seconds);
+        let tasks: Vec<_> = (0..args.connections)
+            .map(|_| tokio::spawn(connection(args.clone(), deadline)))
+            .collect();
+        let mut total = Tally::default();
+        for t in tasks {
+            let t = t.await.unwrap_or_default();
+            total.latencies_us.extend(t.latencies_us);
+            total.non2xx += t.non2xx;
+            total.errors += t.errors;
+        }
+        (total, start.elapsed())
+    });
+    let mut lat = total.latencies_us;
+    lat.sort_unstable();
+    let pct = |p: f64| -> f64 {
+        if lat.is_empty() {
+            return 0.0;
+        }
+        let i = ((lat.len() as f64 * p).ceil() as usize).clamp(1, lat.len()) - 1;
+        f64::from(lat[i]) / 1000.0
+    };
+    println!(
+        "{{\"requests\": {}, \"rps\": {:.1}, \"p50_ms\": {:.3}, \"p99_ms\": {:.3}, \"non2xx\": {}, \"errors\": {}}}",
+        lat.len(),
+        lat.len() as f64 / elapsed.as_secs_f64(),
+        pct(0.50),
+        pct(0.99),
+        total.non2xx,
+        total.errors
+    );
+}
