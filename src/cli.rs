@@ -412,7 +412,11 @@ pub struct TrustArgs {
     /// The CA certificate [default: DIR/certs/ca.crt].
     #[arg(long, value_name = "FILE")]
     pub ca: Option<PathBuf>,
-    /// A store to use: system, docker, containerd, podman (repeatable).
+    /// A store to use (repeatable): system, docker, containerd, podman;
+    /// nss (browsers: /etc/pki/nssdb, or with --user Firefox profiles and
+    /// ~/.pki/nssdb) and java (a JDK's cacerts, via keytool) only when
+    /// named; macos, windows on those systems. Without --store: every one
+    /// of system, docker, containerd and podman found here.
     #[arg(long, value_name = "STORE")]
     pub store: Vec<String>,
     /// Stage every path under this directory instead of the real host
@@ -429,8 +433,9 @@ pub struct TrustArgs {
     #[arg(long)]
     pub insecure: bool,
     /// For this user only, without root: rootless Docker
-    /// (~/.config/docker/certs.d) and podman/skopeo/buildah
-    /// (~/.config/containers/certs.d).
+    /// (~/.config/docker/certs.d) and Docker Desktop (~/.docker/certs.d,
+    /// when it exists), podman/skopeo/buildah (~/.config/containers/certs.d),
+    /// and with --store nss the user's browser databases.
     #[arg(long, conflicts_with_all = ["root", "insecure"])]
     pub user: bool,
 }

@@ -261,7 +261,8 @@ pub fn run(
         );
     } else {
         let detected = trust::detect(trust_root);
-        let labels: Vec<String> = StoreKind::ALL
+        let offered = StoreKind::available();
+        let labels: Vec<String> = offered
             .iter()
             .map(|k| {
                 format!(
@@ -275,13 +276,13 @@ pub fn run(
                 )
             })
             .collect();
-        let checked: Vec<bool> = StoreKind::ALL.iter().map(|k| stores.contains(k)).collect();
+        let checked: Vec<bool> = offered.iter().map(|k| stores.contains(k)).collect();
         let chosen = MultiSelect::new()
             .with_prompt("Install the CA into (space toggles, enter accepts)")
             .items(&labels)
             .defaults(&checked)
             .interact()?;
-        *stores = chosen.into_iter().map(|i| StoreKind::ALL[i]).collect();
+        *stores = chosen.into_iter().map(|i| offered[i]).collect();
     }
     Ok(())
 }

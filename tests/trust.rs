@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::registry::Registry;
-use common::{regctl, run, snapshot, text};
+use common::{regctl, run, run_ok, snapshot, text};
 
 fn trust(dir: &Path, args: &[&str]) -> std::process::Output {
     regctl()
@@ -31,19 +31,41 @@ fn issued(dir: &Path) {
 
 #[test]
 fn every_system_layout_gets_its_anchor_and_command() {
-    for (anchor, command) in [
-        ("usr/local/share/ca-certificates", "update-ca-certificates"),
-        ("etc/pki/ca-trust/source/anchors", "update-ca-trust extract"),
+    // Each layout as that distribution ships it: its release file, the
+    // bundle directory and the anchor directory regctl must choose.
+    for (release, anchor, command) in [
         (
+            "etc/debian_version",
+            "usr/local/share/ca-certificates",
+            "update-ca-certificates",
+        ),
+        (
+            "etc/alpine-release",
+            "usr/local/share/ca-certificates",
+            "update-ca-certificates",
+        ),
+        (
+            "etc/redhat-release",
+            "etc/pki/ca-trust/source/anchors",
+            "update-ca-trust extract",
+        ),
+        (
+            "etc/arch-release",
             "etc/ca-certificates/trust-source/anchors",
             "trust extract-compat",
         ),
-        ("usr/share/pki/trust/anchors", "update-ca-certificates"),
+        (
+            "etc/SUSE-brand",
+            "usr/share/pki/trust/anchors",
+            "update-ca-certificates",
+        ),
     ] {
         let t = tempfile::tempdir().unwrap();
         let (dir, root) = (t.path().join("reg"), t.path().join("root"));
         issued(&dir);
         std::fs::create_dir_all(root.join(anchor)).unwrap();
+        std::fs::create_dir_all(root.join("etc/ssl/certs")).unwrap();
+        std::fs::write(root.join(release), "").unwrap();
         let out = trust(
             &dir,
             &[
@@ -234,6 +256,30 @@ fn bad_input_writes_nothing() {
                 "keychain",
             ],
             "unknown store `keychain`",
+        ),
+        (
+            vec![
+                "install",
+                "--registry",
+                "reg.lan:5000",
+                "--root",
+                r,
+                "--store",
+                "macos",
+            ],
+            "exists only on macos",
+        ),
+        (
+            vec![
+                "install",
+                "--registry",
+                "reg.lan:5000",
+                "--root",
+                r,
+                "--store",
+                "windows",
+            ],
+            "exists only on windows",
         ),
         (
             vec![
@@ -481,6 +527,54 @@ fn insecure_mode_merges_daemon_json_and_restores_it() {
     assert!(text(&out).contains("cannot be merged"), "{}", text(&out));
     assert_eq!(snapshot(&root), before);
 
+    // Two registries merged into one daemon.json: taking one out keeps the
+    // other (no restore from the backup while another is recorded), and
+    // the last one out restores the original byte for byte.
+    let root = tmp.path().join("two");
+    std::fs::create_dir_all(root.join("etc/docker")).unwrap();
+    let daemon = root.join("etc/docker/daemon.json");
+    let original = "{\"log-driver\": \"journald\"}\n";
+    std::fs::write(&daemon, original).unwrap();
+    let root_s = root.to_str().unwrap();
+    for r in ["10.0.0.5:5000", "10.0.0.6:5000"] {
+        let args = [
+            "install",
+            "--insecure",
+            "--store",
+            "docker",
+            "--registry",
+            r,
+            "--root",
+            root_s,
+        ];
+        assert!(trust(&dir, &args).status.success());
+    }
+    let listed = |daemon: &Path| -> Vec<String> {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(daemon).unwrap()).unwrap();
+        v["insecure-registries"]
+            .as_array()
+            .map(|a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(listed(&daemon), ["10.0.0.5:5000", "10.0.0.6:5000"]);
+    let out = trust(
+        &dir,
+        &["uninstall", "--registry", "10.0.0.5:5000", "--root", root_s],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        listed(&daemon),
+        ["10.0.0.6:5000"],
+        "the other registry stays"
+    );
+    let out = trust(
+        &dir,
+        &["uninstall", "--registry", "10.0.0.6:5000", "--root", root_s],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&daemon).unwrap(), original);
+
     // The system store holds CAs: --insecure refuses it by name.
     let out = trust(
         &dir,
@@ -535,11 +629,18 @@ fn not_root_is_explained_and_user_stores_work() {
         "{msg}"
     );
 
+    // Docker Desktop reads ~/.docker/certs.d: written where it exists.
+    std::fs::create_dir_all(home.join(".docker")).unwrap();
+    std::fs::set_permissions(
+        home.join(".docker"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    )
+    .unwrap();
     let out = as_nobody(&["install", "--user", "--registry", "reg.lan:5000"]);
     assert!(out.status.success(), "{}", text(&out));
     let ca = std::fs::read(dir.join("certs/ca.crt")).unwrap();
-    for store in ["docker", "containers"] {
-        let file = home.join(format!(".config/{store}/certs.d/reg.lan:5000/ca.crt"));
+    for place in [".config/docker", ".config/containers", ".docker"] {
+        let file = home.join(format!("{place}/certs.d/reg.lan:5000/ca.crt"));
         assert_eq!(std::fs::read(&file).unwrap(), ca, "{}", file.display());
     }
     let out = as_nobody(&[
@@ -555,9 +656,329 @@ fn not_root_is_explained_and_user_stores_work() {
 
     let out = as_nobody(&["uninstall", "--user", "--registry", "reg.lan:5000"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(
-        !home
-            .join(".config/docker/certs.d/reg.lan:5000/ca.crt")
-            .exists()
+    for place in [".config/docker", ".config/containers", ".docker"] {
+        assert!(
+            !home
+                .join(format!("{place}/certs.d/reg.lan:5000/ca.crt"))
+                .exists(),
+            "{place}"
+        );
+    }
+}
+
+/// An empty NSS database, as a browser creates on first start.
+fn nss_db(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    run_ok(
+        "certutil",
+        &[
+            "-N",
+            "-d",
+            &format!("sql:{}", dir.display()),
+            "--empty-password",
+        ],
+        dir,
     );
+}
+
+/// Does NSS's own TLS client trust the registry through this database?
+fn tstclnt_trusts(db: &Path, port: u16) -> Result<(), String> {
+    let out = std::process::Command::new("tstclnt")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-Q", "-d"])
+        .arg(format!("sql:{}", db.display()))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(text(&out))
+    }
+}
+
+/// Firefox and Chrome ignore the system store: `--store nss` adds the CA
+/// to every NSS database of the user (and /etc/pki/nssdb system-wide), and
+/// NSS's own TLS client then completes a handshake with `regctl serve`
+/// that it refused before. A second install changes nothing, a new CA
+/// replaces the old one under the same name, uninstall takes it out, and
+/// a certificate someone already removed is just forgotten.
+#[test]
+fn nss_databases_trust_the_registry_for_real() {
+    common::require("certutil");
+    common::require("tstclnt");
+    let reg = Registry::start_with(common::registry::Options {
+        auth: false,
+        ..Default::default()
+    });
+    let addr = format!("127.0.0.1:{}", reg.port);
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let chrome = home.join(".pki/nssdb");
+    let firefox = home.join(".mozilla/firefox/x1y2.default-release");
+    nss_db(&chrome);
+    nss_db(&firefox);
+    let dir = reg.path();
+    let user = |args: &[&str]| {
+        regctl()
+            .arg("--dir")
+            .arg(dir)
+            .arg("trust")
+            .args(args)
+            .env("HOME", &home)
+            .env_remove("XDG_CONFIG_HOME")
+            .output()
+            .unwrap()
+    };
+    for db in [&chrome, &firefox] {
+        let err = tstclnt_trusts(db, reg.port).unwrap_err();
+        assert!(err.contains("SEC_ERROR_UNKNOWN_ISSUER"), "{err}");
+    }
+    let install = ["install", "--user", "--store", "nss", "--registry", &addr];
+    let out = user(&install);
+    assert!(out.status.success(), "{}", text(&out));
+    for db in [&chrome, &firefox] {
+        tstclnt_trusts(db, reg.port).unwrap();
+    }
+    let before = snapshot(&home);
+    let out = user(&install);
+    assert!(text(&out).contains("already installed"), "{}", text(&out));
+    assert_eq!(
+        snapshot(&home),
+        before,
+        "a second install changed a database"
+    );
+    let out = user(&["status", "--user", "--store", "nss", "--registry", &addr]);
+    assert_eq!(
+        text(&out).matches("installed, matches the CA").count(),
+        2,
+        "{}",
+        text(&out)
+    );
+
+    // A new CA for the same registry replaces the old one in place.
+    let other = tmp.path().join("other");
+    issued(&other);
+    let new_ca = other.join("certs/ca.crt");
+    let out = user(&[
+        "install",
+        "--user",
+        "--store",
+        "nss",
+        "--registry",
+        &addr,
+        "--ca",
+        new_ca.to_str().unwrap(),
+    ]);
+    assert!(text(&out).contains("replacing"), "{}", text(&out));
+    let listed = run_ok(
+        "certutil",
+        &[
+            "-L",
+            "-d",
+            &format!("sql:{}", chrome.display()),
+            "-n",
+            &format!("regctl-127.0.0.1-{}", reg.port),
+            "-a",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(listed.matches("BEGIN CERTIFICATE").count(), 1, "{listed}");
+    assert!(
+        tstclnt_trusts(&chrome, reg.port).is_err(),
+        "the old CA is gone"
+    );
+    user(&install);
+
+    // Removed by hand from one database: uninstall says so and goes on.
+    run_ok(
+        "certutil",
+        &[
+            "-D",
+            "-d",
+            &format!("sql:{}", firefox.display()),
+            "-n",
+            &format!("regctl-127.0.0.1-{}", reg.port),
+        ],
+        tmp.path(),
+    );
+    let out = user(&["uninstall", "--user", "--registry", &addr]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("already gone"), "{}", text(&out));
+    for db in [&chrome, &firefox] {
+        assert!(
+            tstclnt_trusts(db, reg.port).is_err(),
+            "still trusted after uninstall"
+        );
+    }
+    let ledger = std::fs::read_to_string(dir.join("trust-ledger.json")).unwrap();
+    assert!(!ledger.contains("nssdb"), "{ledger}");
+
+    // System-wide (Fedora, RHEL): /etc/pki/nssdb, staged under --root.
+    let root = tmp.path().join("root");
+    nss_db(&root.join("etc/pki/nssdb"));
+    let r = root.to_str().unwrap();
+    let out = trust(
+        dir,
+        &[
+            "install",
+            "--store",
+            "nss",
+            "--registry",
+            &addr,
+            "--root",
+            r,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    tstclnt_trusts(&root.join("etc/pki/nssdb"), reg.port).unwrap();
+    let out = trust(dir, &["uninstall", "--registry", &addr, "--root", r]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(tstclnt_trusts(&root.join("etc/pki/nssdb"), reg.port).is_err());
+    // No database at all: a clear error that says what to do.
+    let out = trust(
+        dir,
+        &[
+            "install",
+            "--store",
+            "nss",
+            "--registry",
+            &addr,
+            "--root",
+            tmp.path().join("bare").to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("no NSS database found"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// `--store java` imports the CA into a JDK's cacerts with keytool (the
+/// password through the environment, never argv). Staged under --root as
+/// on Debian, where every JDK's cacerts links to /etc/ssl/certs/java; then
+/// a real Java HTTPS client using that keystore reaches `regctl serve`,
+/// which it refused before, and refuses it again after uninstall.
+#[test]
+fn a_java_keystore_trusts_the_registry_for_real() {
+    common::require("keytool");
+    common::require("java");
+    let reg = Registry::start_with(common::registry::Options {
+        auth: false,
+        ..Default::default()
+    });
+    let addr = format!("127.0.0.1:{}", reg.port);
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    let shared = root.join("etc/ssl/certs/java/cacerts");
+    std::fs::create_dir_all(shared.parent().unwrap()).unwrap();
+    // An empty PKCS#12 keystore with the JDK default password.
+    run_ok(
+        "keytool",
+        &[
+            "-genkeypair",
+            "-alias",
+            "placeholder",
+            "-keyalg",
+            "EC",
+            "-dname",
+            "CN=placeholder",
+            "-keystore",
+            shared.to_str().unwrap(),
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            "changeit",
+        ],
+        tmp.path(),
+    );
+    let jdk = root.join("usr/lib/jvm/java-17-openjdk-amd64/lib/security");
+    std::fs::create_dir_all(&jdk).unwrap();
+    std::os::unix::fs::symlink("/etc/ssl/certs/java/cacerts", jdk.join("cacerts")).unwrap();
+
+    let fetch = tmp.path().join("Fetch.java");
+    std::fs::write(
+        &fetch,
+        "import java.net.URI; import java.net.http.*;\n\
+         public class Fetch { public static void main(String[] a) throws Exception {\n\
+           var r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(a[0])).build(),\n\
+             HttpResponse.BodyHandlers.discarding());\n\
+           System.out.println(\"status \" + r.statusCode()); } }\n",
+    )
+    .unwrap();
+    let java_get = || {
+        let out = std::process::Command::new("java")
+            .arg(format!("-Djavax.net.ssl.trustStore={}", shared.display()))
+            .arg("-Djavax.net.ssl.trustStorePassword=changeit")
+            .arg(&fetch)
+            .arg(format!("https://{addr}/v2/"))
+            .output()
+            .unwrap();
+        (out.status.success(), text(&out))
+    };
+    let (ok, msg) = java_get();
+    assert!(!ok && msg.contains("PKIX path building failed"), "{msg}");
+
+    let r = root.to_str().unwrap();
+    let dir = reg.path();
+    let out = trust(
+        dir,
+        &[
+            "install",
+            "--store",
+            "java",
+            "--registry",
+            &addr,
+            "--root",
+            r,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("changeit"));
+    let ledger = std::fs::read_to_string(dir.join("trust-ledger.json")).unwrap();
+    assert!(!ledger.contains("changeit"), "{ledger}");
+    assert!(
+        !jdk.join("cacerts").is_file()
+            || std::fs::symlink_metadata(jdk.join("cacerts"))
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+        "the JDK's link is left a link"
+    );
+    let (ok, msg) = java_get();
+    assert!(ok && msg.contains("status 200"), "{msg}");
+    let out = trust(
+        dir,
+        &[
+            "install",
+            "--store",
+            "java",
+            "--registry",
+            &addr,
+            "--root",
+            r,
+        ],
+    );
+    assert!(text(&out).contains("already installed"), "{}", text(&out));
+
+    let out = trust(dir, &["uninstall", "--registry", &addr, "--root", r]);
+    assert!(out.status.success(), "{}", text(&out));
+    let (ok, msg) = java_get();
+    assert!(!ok && msg.contains("PKIX path building failed"), "{msg}");
+    // No JDK: a clear error naming JAVA_HOME.
+    let out = trust(
+        dir,
+        &[
+            "install",
+            "--store",
+            "java",
+            "--registry",
+            &addr,
+            "--root",
+            tmp.path().join("bare").to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("JAVA_HOME"), "{}", text(&out));
 }

@@ -166,16 +166,7 @@ fn trust_stores(args: &InitArgs, root: &Path) -> anyhow::Result<Vec<StoreKind>> 
     }
     args.trust
         .iter()
-        .map(|name| {
-            StoreKind::ALL
-                .into_iter()
-                .find(|k| k.name() == name)
-                .ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "--trust: unknown store `{name}` (expected system, docker, containerd, podman or none)"
-                    )
-                })
-        })
+        .map(|name| StoreKind::parse(name).context("--trust (or `none`)"))
         .collect()
 }
 

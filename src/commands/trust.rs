@@ -10,6 +10,7 @@ use crate::cli::{TrustArgs, TrustCommand};
 use crate::fsutil::{self, MODE_PUBLIC, Overwrite};
 use crate::layout::RegistryDir;
 use crate::trust::ledger::{Entry, Ledger, sha256_hex};
+use crate::trust::tool::{self, Found};
 use crate::trust::{self, RegistryAddr, Step, StoreKind, TrustError};
 
 struct Ctx {
@@ -19,14 +20,14 @@ struct Ctx {
     dry: bool,
     /// Plain HTTP: allow the registry instead of trusting a CA.
     insecure: bool,
-    /// Per-user stores under this configuration directory (`--user`).
-    user: Option<PathBuf>,
+    /// Per-user stores (`--user`): the configuration directory and home.
+    user: Option<(PathBuf, PathBuf)>,
 }
 
 impl Ctx {
     fn steps(&self, kind: StoreKind, ca: &str) -> Result<Vec<Step>, TrustError> {
-        if let Some(config) = &self.user {
-            trust::user_install_steps(config, kind, &self.reg, ca)
+        if let Some((config, home)) = &self.user {
+            trust::user_install_steps(config, home, kind, &self.reg, ca)
         } else if self.insecure {
             trust::insecure::install_steps(&self.root, kind, &self.reg)
         } else {
@@ -37,7 +38,15 @@ impl Ctx {
 
 fn stores(args: &TrustArgs, root: &Path) -> anyhow::Result<Vec<StoreKind>> {
     if args.store.is_empty() && args.user {
-        return Ok(vec![StoreKind::Docker, StoreKind::Podman]);
+        return Ok([
+            StoreKind::Docker,
+            StoreKind::Podman,
+            StoreKind::Macos,
+            StoreKind::Windows,
+        ]
+        .into_iter()
+        .filter(|k| k.on_this_platform())
+        .collect());
     }
     if args.store.is_empty() {
         let mut found = trust::detect(root);
@@ -54,12 +63,7 @@ fn stores(args: &TrustArgs, root: &Path) -> anyhow::Result<Vec<StoreKind>> {
     }
     args.store
         .iter()
-        .map(|s| {
-            StoreKind::ALL
-                .into_iter()
-                .find(|k| k.name() == s.as_str())
-                .ok_or_else(|| TrustError::UnknownStore(s.clone()).into())
-        })
+        .map(|s| StoreKind::parse(s).map_err(Into::into))
         .collect()
 }
 
@@ -123,6 +127,9 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
                             update: update.clone(),
                             merged: false,
                             backup: None,
+                            undo: Vec::new(),
+                            export: Vec::new(),
+                            ca: None,
                         });
                     }
                 }
@@ -176,10 +183,35 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
                         update: Vec::new(),
                         merged: true,
                         backup: existed.then_some(backup),
+                        undo: Vec::new(),
+                        export: Vec::new(),
+                        ca: None,
                     });
                 }
                 Step::Present { path } => {
                     println!("{}: already allowed in {}", kind.name(), path.display());
+                }
+                Step::Command {
+                    target,
+                    install,
+                    undo,
+                    export,
+                } => {
+                    install_with_tool(ctx, kind, target, install, export.as_ref(), undo, ca)?;
+                    if !ctx.dry {
+                        ledger.record(Entry {
+                            store: kind,
+                            registry: registry.clone(),
+                            path: target.clone(),
+                            sha256: sha256_hex(ca.as_bytes()),
+                            update: Vec::new(),
+                            merged: false,
+                            backup: None,
+                            undo: undo.clone(),
+                            export: export.clone().unwrap_or_default(),
+                            ca: Some(ca.to_string()),
+                        });
+                    }
                 }
                 Step::Run { argv } if changed || ctx.dry => run_update(ctx, argv)?,
                 Step::Run { .. } => {}
@@ -187,6 +219,85 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
             }
         }
     }
+    Ok(())
+}
+
+/// Adds the CA with the store's own tool, unless it is already there; an
+/// older certificate under regctl's name for this registry is taken out
+/// first (a registry whose CA was replaced with `--new-ca`).
+fn install_with_tool(
+    ctx: &Ctx,
+    kind: StoreKind,
+    target: &Path,
+    install: &[String],
+    export: Option<&Vec<String>>,
+    undo: &[Vec<String>],
+    ca: &str,
+) -> anyhow::Result<()> {
+    let name = kind.name();
+    if ctx.root != Path::new("/") && matches!(kind, StoreKind::Macos | StoreKind::Windows) {
+        bail!("the {name} store has no files to stage under --root; run without --root");
+    }
+    // Listing is read-only, so a dry run looks too when the tool is here.
+    let found = match tool::ensure(install) {
+        Ok(()) => tool::find(export, ca).map_err(TrustError::from)?,
+        Err(e) if !ctx.dry => return Err(TrustError::from(e).into()),
+        Err(_) => Found::Unknown,
+    };
+    if ctx.dry && found != Found::ThisCa {
+        println!("{name}: would run: {}", tool::display(install));
+        return Ok(());
+    }
+    match found {
+        Found::ThisCa => {
+            println!("{name}: already installed in {}", target.display());
+            return Ok(());
+        }
+        Found::Other => {
+            println!(
+                "{name}: replacing another certificate named for {} in {}",
+                ctx.reg.dir_name(),
+                target.display()
+            );
+            for argv in undo {
+                // Best effort: some undo steps concern the new CA only.
+                let _ = tool::run(argv, ca);
+            }
+        }
+        Found::Nothing | Found::Unknown => {}
+    }
+    tool::run(install, ca)
+        .map_err(TrustError::from)
+        .with_context(|| format!("installing into the {name} store ({})", target.display()))?;
+    println!("{name}: added with {} to {}", install[0], target.display());
+    Ok(())
+}
+
+/// Takes out what a tool added; an entry whose certificate is already gone
+/// is just forgotten.
+fn uninstall_with_tool(ctx: &Ctx, e: &Entry) -> anyhow::Result<()> {
+    let name = e.store.name();
+    let ca = e.ca.as_deref().unwrap_or_default();
+    if ctx.dry {
+        for argv in &e.undo {
+            println!("{name}: would run: {}", tool::display(argv));
+        }
+        return Ok(());
+    }
+    if let Some(first) = e.undo.first() {
+        tool::ensure(first).map_err(TrustError::from)?;
+    }
+    let export = (!e.export.is_empty()).then_some(&e.export);
+    if tool::find(export, ca).map_err(TrustError::from)? == Found::Nothing {
+        println!("{name}: already gone from {}", e.path.display());
+        return Ok(());
+    }
+    for argv in &e.undo {
+        tool::run(argv, ca)
+            .map_err(TrustError::from)
+            .with_context(|| format!("removing from the {name} store ({})", e.path.display()))?;
+    }
+    println!("{name}: removed from {}", e.path.display());
     Ok(())
 }
 
@@ -206,10 +317,18 @@ fn uninstall(ctx: &Ctx, kinds: Option<&[StoreKind]>, ledger: &mut Ledger) -> any
     }
     let mut updates: BTreeSet<Vec<String>> = BTreeSet::new();
     for e in &entries {
-        if e.merged {
-            restore_merged(ctx, e)?;
+        if !e.undo.is_empty() {
+            uninstall_with_tool(ctx, e)?;
             if !ctx.dry {
-                ledger.forget(&e.path);
+                ledger.forget(&e.path, &registry);
+            }
+            continue;
+        }
+        if e.merged {
+            let shared = ledger.others_at(&e.path, &registry) > 0;
+            restore_merged(ctx, e, shared)?;
+            if !ctx.dry {
+                ledger.forget(&e.path, &registry);
             }
             continue;
         }
@@ -240,7 +359,7 @@ fn uninstall(ctx: &Ctx, kinds: Option<&[StoreKind]>, ledger: &mut Ledger) -> any
             Err(_) => println!("{}: already gone: {}", e.store.name(), e.path.display()),
         }
         if !ctx.dry {
-            ledger.forget(&e.path);
+            ledger.forget(&e.path, &registry);
         }
     }
     for argv in updates {
@@ -250,8 +369,9 @@ fn uninstall(ctx: &Ctx, kinds: Option<&[StoreKind]>, ledger: &mut Ledger) -> any
 }
 
 /// Undoes a merge: the original comes back from its backup when the file
-/// is as regctl left it; otherwise only regctl's entry is taken out.
-fn restore_merged(ctx: &Ctx, e: &Entry) -> anyhow::Result<()> {
+/// is as regctl left it and no other registry of the ledger is merged into
+/// it; otherwise only this registry's entry is taken out.
+fn restore_merged(ctx: &Ctx, e: &Entry, shared: bool) -> anyhow::Result<()> {
     let name = e.store.name();
     let current = match std::fs::read(&e.path) {
         Ok(b) => b,
@@ -264,7 +384,7 @@ fn restore_merged(ctx: &Ctx, e: &Entry) -> anyhow::Result<()> {
         println!("{name}: would restore {}", e.path.display());
         return Ok(());
     }
-    if sha256_hex(&current) == e.sha256 {
+    if sha256_hex(&current) == e.sha256 && !shared {
         match &e.backup {
             Some(b) if b.exists() => {
                 std::fs::rename(b, &e.path).with_context(|| {
@@ -285,10 +405,27 @@ fn restore_merged(ctx: &Ctx, e: &Entry) -> anyhow::Result<()> {
     }
     let text = String::from_utf8_lossy(&current);
     let cleaned = trust::insecure::remove_from_daemon_json(&e.path, &text, &e.registry)?;
+    // The last registry out, leaving exactly the original settings: the
+    // original bytes come back rather than a reformatted copy.
+    let backup = e.backup.as_ref().filter(|b| b.exists());
+    if let Some(b) = backup.filter(|_| !shared)
+        && std::fs::read_to_string(b)
+            .is_ok_and(|orig| trust::insecure::same_settings(&orig, &cleaned))
+    {
+        std::fs::rename(b, &e.path)
+            .with_context(|| format!("restoring {} from {}", e.path.display(), b.display()))?;
+        println!("{name}: restored {} from {}", e.path.display(), b.display());
+        return Ok(());
+    }
     fsutil::write_atomic(&e.path, cleaned.as_bytes(), MODE_PUBLIC, Overwrite::Replace)?;
     println!(
-        "{name}: {} changed since regctl merged into it, so only {} was taken out of insecure-registries",
+        "{name}: {} {}, so only {} was taken out of insecure-registries",
         e.path.display(),
+        if shared {
+            "also holds other registries regctl merged"
+        } else {
+            "changed since regctl merged into it"
+        },
         e.registry
     );
     Ok(())
@@ -303,9 +440,10 @@ fn status(ctx: &Ctx, kinds: &[StoreKind], ca: Option<&str>) -> anyhow::Result<()
         let files: Vec<&PathBuf> = expected
             .iter()
             .filter_map(|s| match s {
-                Step::Write { path, .. } | Step::Merge { path, .. } | Step::Present { path } => {
-                    Some(path)
-                }
+                Step::Write { path, .. }
+                | Step::Merge { path, .. }
+                | Step::Present { path }
+                | Step::Command { target: path, .. } => Some(path),
                 _ => None,
             })
             .collect();
@@ -322,6 +460,26 @@ fn status(ctx: &Ctx, kinds: &[StoreKind], ca: Option<&str>) -> anyhow::Result<()
                     println!("{}: not allowed yet: {}", kind.name(), path.display());
                 }
                 _ => {}
+            }
+            if let Step::Command {
+                target,
+                install,
+                export,
+                ..
+            } = step
+            {
+                let state = match tool::ensure(install)
+                    .and_then(|()| tool::find(export.as_ref(), ca.unwrap_or_default()))
+                {
+                    Err(e) => format!("cannot tell: {e}"),
+                    Ok(Found::ThisCa) => "installed, matches the CA".into(),
+                    Ok(Found::Other) => {
+                        "present but DIFFERENT from this CA (re-run trust install)".into()
+                    }
+                    Ok(Found::Nothing) => "not installed".into(),
+                    Ok(Found::Unknown) => "unknown (the store's tool cannot list it)".into(),
+                };
+                println!("{}: {state}: {}", kind.name(), target.display());
             }
             if let Step::Write { path, contents } = step {
                 let state = match std::fs::read(path) {
@@ -346,10 +504,11 @@ pub(super) fn run(dir: &Path, cmd: TrustCommand) -> anyhow::Result<ExitCode> {
     let reg = RegistryAddr::parse(&args.registry)?;
     let root = args.root.clone().unwrap_or_else(|| PathBuf::from("/"));
     let user = if args.user {
-        Some(
+        Some((
             trust::user_config_dir()
                 .context("--user needs HOME (or XDG_CONFIG_HOME) to find ~/.config")?,
-        )
+            trust::user_home().context("--user needs HOME")?,
+        ))
     } else {
         None
     };
@@ -405,7 +564,7 @@ pub(super) fn run(dir: &Path, cmd: TrustCommand) -> anyhow::Result<ExitCode> {
         }
         _ => {
             let kinds = if args.store.is_empty() {
-                StoreKind::ALL.to_vec()
+                StoreKind::available()
             } else {
                 stores(&args, &ctx.root)?
             };

@@ -87,6 +87,19 @@ pub fn remove_from_daemon_json(
     Ok(render(map))
 }
 
+/// Do two daemon.json texts hold the same settings (formatting aside)? An
+/// empty file counts as `{}`, as dockerd reads it.
+pub fn same_settings(a: &str, b: &str) -> bool {
+    let parse = |t: &str| -> Option<Value> {
+        if t.trim().is_empty() {
+            Some(Value::Object(Default::default()))
+        } else {
+            serde_json::from_str(t).ok()
+        }
+    };
+    matches!((parse(a), parse(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// containerd: plain HTTP (and no certificate checks should it be HTTPS).
 pub fn containerd_hosts_toml(reg: &RegistryAddr) -> String {
     let dir = reg.dir_name();
@@ -110,7 +123,11 @@ pub fn install_steps(
     reg: &RegistryAddr,
 ) -> Result<Vec<Step>, TrustError> {
     Ok(match store {
-        StoreKind::System => return Err(TrustError::InsecureSystem),
+        StoreKind::System
+        | StoreKind::Nss
+        | StoreKind::Java
+        | StoreKind::Macos
+        | StoreKind::Windows => return Err(TrustError::InsecureCaStore(store.name())),
         StoreKind::Docker => {
             let path = under(root, DAEMON_JSON);
             let existing = match std::fs::read_to_string(&path) {

@@ -9,7 +9,7 @@ use sha2::{Digest as _, Sha256};
 use super::StoreKind;
 use crate::fsutil::{self, MODE_PUBLIC, Overwrite};
 
-/// One file regctl wrote.
+/// One file regctl wrote, or one certificate it added with a store's tool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub store: StoreKind,
@@ -28,6 +28,18 @@ pub struct Entry {
     /// created the file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<PathBuf>,
+    /// For a store changed by a tool (NSS, Java, keychain, Windows): the
+    /// commands that take the certificate out again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undo: Vec<Vec<String>>,
+    /// Prints what is installed, so `uninstall` can tell a certificate
+    /// someone already removed from one it must remove.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub export: Vec<String>,
+    /// The CA those commands may need as a file (`{CA_FILE}`): the `--ca`
+    /// file may be gone by the time of `uninstall`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca: Option<String>,
 }
 
 /// The ledger file.
@@ -65,10 +77,20 @@ impl Ledger {
         Ok(())
     }
 
-    /// Records (or refreshes) a written file.
+    /// Records (or refreshes) a change. One file, such as daemon.json or an
+    /// NSS database, can hold several registries, so an entry is known by
+    /// its path and its registry together.
     pub fn record(&mut self, entry: Entry) {
-        self.entries.retain(|e| e.path != entry.path);
+        self.forget(&entry.path, &entry.registry);
         self.entries.push(entry);
+    }
+
+    /// Other registries recorded for the same file.
+    pub fn others_at(&self, path: &Path, registry: &str) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.path == path && e.registry != registry)
+            .count()
     }
 
     /// Entries for a registry, optionally one store.
@@ -80,7 +102,8 @@ impl Ledger {
             .collect()
     }
 
-    pub fn forget(&mut self, path: &Path) {
-        self.entries.retain(|e| e.path != path);
+    pub fn forget(&mut self, path: &Path, registry: &str) {
+        self.entries
+            .retain(|e| !(e.path == path && e.registry == registry));
     }
 }

@@ -9,8 +9,13 @@
 
 pub mod containerd;
 pub mod insecure;
+pub mod java;
 pub mod ledger;
+pub mod macos;
+pub mod nss;
 pub mod system;
+pub mod tool;
+pub mod windows;
 
 use std::path::{Path, PathBuf};
 
@@ -30,14 +35,27 @@ pub enum StoreKind {
     Containerd,
     /// podman, CRI-O, skopeo, buildah: `/etc/containers/certs.d/<host:port>/ca.crt`.
     Podman,
+    /// NSS databases: Firefox profiles and Chrome's `~/.pki/nssdb` (with
+    /// `--user`), `/etc/pki/nssdb` system-wide. Only when asked for.
+    Nss,
+    /// A JDK's `cacerts` keystore. Only when asked for.
+    Java,
+    /// The macOS keychain (System, or login with `--user`).
+    Macos,
+    /// The Windows Trusted Root store (machine, or user with `--user`).
+    Windows,
 }
 
 impl StoreKind {
-    pub const ALL: [StoreKind; 4] = [
+    pub const ALL: [StoreKind; 8] = [
         StoreKind::System,
         StoreKind::Docker,
         StoreKind::Containerd,
         StoreKind::Podman,
+        StoreKind::Nss,
+        StoreKind::Java,
+        StoreKind::Macos,
+        StoreKind::Windows,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,7 +64,44 @@ impl StoreKind {
             StoreKind::Docker => "docker",
             StoreKind::Containerd => "containerd",
             StoreKind::Podman => "podman",
+            StoreKind::Nss => "nss",
+            StoreKind::Java => "java",
+            StoreKind::Macos => "macos",
+            StoreKind::Windows => "windows",
         }
+    }
+
+    /// Does this store exist where regctl runs? The macOS and Windows
+    /// stores are built everywhere (their commands are tested as values)
+    /// but only offered on their own system.
+    pub fn on_this_platform(self) -> bool {
+        match self {
+            StoreKind::Macos => cfg!(target_os = "macos"),
+            StoreKind::Windows => cfg!(windows),
+            StoreKind::System | StoreKind::Containerd => cfg!(target_os = "linux"),
+            StoreKind::Docker | StoreKind::Podman | StoreKind::Nss | StoreKind::Java => {
+                !cfg!(windows)
+            }
+        }
+    }
+
+    /// The stores of this platform, in order.
+    pub fn available() -> Vec<StoreKind> {
+        StoreKind::ALL
+            .into_iter()
+            .filter(|k| k.on_this_platform())
+            .collect()
+    }
+
+    pub fn parse(name: &str) -> Result<StoreKind, TrustError> {
+        let kind = StoreKind::ALL
+            .into_iter()
+            .find(|k| k.name() == name)
+            .ok_or_else(|| TrustError::UnknownStore(name.to_string()))?;
+        if !kind.on_this_platform() {
+            return Err(TrustError::OtherPlatform(kind.name()));
+        }
+        Ok(kind)
     }
 }
 
@@ -59,8 +114,20 @@ pub enum TrustError {
         "the --ca file is not a CA certificate ({0}); clients need the CA that signed the server certificate, usually certs/ca.crt"
     )]
     NotCa(String),
-    #[error("unknown store `{0}` (expected one of: system, docker, containerd, podman)")]
+    #[error(
+        "unknown store `{0}` (expected one of: system, docker, containerd, podman, nss, java, macos, windows)"
+    )]
     UnknownStore(String),
+    #[error("the {0} store exists only on {0}; this regctl runs elsewhere")]
+    OtherPlatform(&'static str),
+    #[error(
+        "no NSS database found (Firefox profiles and ~/.pki/nssdb with --user, /etc/pki/nssdb system-wide); start the browser once so it creates its database, then run this again"
+    )]
+    NoNssDatabase,
+    #[error(
+        "no Java keystore found under {0} (looked at $JAVA_HOME, the java on PATH and /usr/lib/jvm/*/lib/security/cacerts); set JAVA_HOME to the JDK to trust the registry"
+    )]
+    NoJavaKeystore(String),
     #[error(
         "no system trust store found under {0} (looked for Debian/Alpine, RHEL/Fedora, Arch and SUSE anchor directories)"
     )]
@@ -68,17 +135,19 @@ pub enum TrustError {
     #[error("{path} cannot be merged: {message}; fix it by hand (regctl left it untouched)")]
     DaemonJson { path: String, message: String },
     #[error(
-        "--insecure has nothing to put in the system store (it holds CAs); use --store docker, containerd or podman"
+        "--insecure has nothing to put in the {0} store (it holds CAs); use --store docker, containerd or podman"
     )]
-    InsecureSystem,
+    InsecureCaStore(&'static str),
     #[error(
-        "the {0} store is system-wide and needs root; --user covers docker (rootless) and podman"
+        "the {0} store is system-wide and needs root; --user covers docker (rootless and Docker Desktop), podman, nss and the macOS or Windows user store"
     )]
     SystemWideOnly(&'static str),
     #[error(transparent)]
     Pki(#[from] crate::pki::PkiError),
     #[error(transparent)]
     Ledger(#[from] ledger::LedgerError),
+    #[error(transparent)]
+    Tool(#[from] tool::ToolError),
 }
 
 /// `host:port`, validated.
@@ -161,6 +230,20 @@ pub enum Step {
     Present { path: PathBuf },
     /// Run a command (only on the real host; reported under `--root`).
     Run { argv: Vec<String> },
+    /// Add the CA to a store that is a database rather than a file of
+    /// regctl's (NSS, a Java keystore, a keychain, the Windows store) with
+    /// that store's own tool. `{CA_FILE}` in an argv stands for a file
+    /// holding the CA.
+    Command {
+        /// What the tool changes, for messages and the ledger.
+        target: PathBuf,
+        install: Vec<String>,
+        /// Takes it out again; recorded in the ledger for `uninstall`.
+        undo: Vec<Vec<String>>,
+        /// Prints the installed certificates as PEM (failing when there is
+        /// none), so a second install can tell it is already there.
+        export: Option<Vec<String>>,
+    },
     /// Something the person must do by hand, with the exact text.
     Advice(String),
 }
@@ -186,7 +269,35 @@ pub fn install_steps(
         StoreKind::Docker => vec![certs_d("/etc/docker/certs.d")],
         StoreKind::Podman => vec![certs_d("/etc/containers/certs.d")],
         StoreKind::Containerd => containerd::install_steps(root, reg, ca),
+        StoreKind::Nss => nss::install_steps(&nss::system_databases(root), reg)?,
+        StoreKind::Java => java::install_steps(root, reg)?,
+        StoreKind::Macos => macos::install_steps(&ca_sha1(ca)?, None, reg),
+        StoreKind::Windows => windows::install_steps(&ca_serial(ca)?, false),
     })
+}
+
+fn ca_der(ca: &str) -> Result<Vec<u8>, TrustError> {
+    Ok(crate::pki::certs_from_bytes(ca.as_bytes())?.remove(0))
+}
+
+/// The SHA-1 fingerprint in hex, as the macOS keychain names certificates.
+fn ca_sha1(ca: &str) -> Result<String, TrustError> {
+    use sha1::Digest as _;
+    Ok(hex::encode(sha1::Sha1::digest(ca_der(ca)?)).to_uppercase())
+}
+
+/// The serial number in hex, as `certutil -delstore` names certificates.
+fn ca_serial(ca: &str) -> Result<String, TrustError> {
+    let info = crate::pki::CertInfo::from_der(&ca_der(ca)?, time::OffsetDateTime::now_utc())?;
+    Ok(info.serial.replace(':', ""))
+}
+
+/// The home directory, where Firefox, Chrome and Docker Desktop keep a
+/// user's trust.
+pub fn user_home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// The per-user configuration directory (`$XDG_CONFIG_HOME`, else
@@ -199,33 +310,43 @@ pub fn user_config_dir() -> Option<PathBuf> {
 }
 
 /// The steps for one user, without root: rootless Docker reads
-/// `~/.config/docker/certs.d`, podman/skopeo/buildah
-/// `~/.config/containers/certs.d`. The system store and containerd are
-/// system-wide only.
+/// `~/.config/docker/certs.d` and Docker Desktop `~/.docker/certs.d` (when
+/// that directory exists), podman/skopeo/buildah
+/// `~/.config/containers/certs.d`, browsers their NSS databases, and macOS
+/// and Windows have per-user stores. The system store, containerd and a
+/// JDK's keystore are system-wide only.
 pub fn user_install_steps(
     config: &Path,
+    home: &Path,
     store: StoreKind,
     reg: &RegistryAddr,
     ca: &str,
 ) -> Result<Vec<Step>, TrustError> {
-    let dir = match store {
-        StoreKind::Docker => "docker",
-        StoreKind::Podman => "containers",
-        StoreKind::System | StoreKind::Containerd => {
+    let ca_file = |base: PathBuf| Step::Write {
+        path: base.join("certs.d").join(reg.dir_name()).join("ca.crt"),
+        contents: ca.to_string(),
+    };
+    Ok(match store {
+        StoreKind::Docker => {
+            let mut steps = vec![ca_file(config.join("docker"))];
+            if home.join(".docker").is_dir() {
+                steps.push(ca_file(home.join(".docker")));
+            }
+            steps
+        }
+        StoreKind::Podman => vec![ca_file(config.join("containers"))],
+        StoreKind::Nss => nss::install_steps(&nss::user_databases(home), reg)?,
+        StoreKind::Macos => macos::install_steps(&ca_sha1(ca)?, Some(home), reg),
+        StoreKind::Windows => windows::install_steps(&ca_serial(ca)?, true),
+        StoreKind::System | StoreKind::Containerd | StoreKind::Java => {
             return Err(TrustError::SystemWideOnly(store.name()));
         }
-    };
-    Ok(vec![Step::Write {
-        path: config
-            .join(dir)
-            .join("certs.d")
-            .join(reg.dir_name())
-            .join("ca.crt"),
-        contents: ca.to_string(),
-    }])
+    })
 }
 
-/// Stores that exist under `root`.
+/// Stores that exist under `root`, for when none is named. NSS and Java are
+/// only used when asked for: on Debian, Ubuntu and RHEL the system store
+/// already feeds the JDKs' keystore, and browsers rarely talk to a registry.
 pub fn detect(root: &Path) -> Vec<StoreKind> {
     let mut found = Vec::new();
     if system::Flavor::detect(root).is_some() {
@@ -240,6 +361,12 @@ pub fn detect(root: &Path) -> Vec<StoreKind> {
             found.push(kind);
         }
     }
+    // The platform's own store, always there where it exists at all.
+    found.extend(
+        [StoreKind::Macos, StoreKind::Windows]
+            .into_iter()
+            .filter(|k| k.on_this_platform()),
+    );
     found
 }
 

@@ -1,0 +1,74 @@
+//! The macOS keychain: the System keychain's admin trust settings for
+//! everyone, the login keychain with `--user`; changed with `security`.
+//! Built into every regctl, offered only where it runs on macOS.
+
+use super::{RegistryAddr, Step};
+
+const SYSTEM_KEYCHAIN: &str = "/Library/Keychains/System.keychain";
+
+/// `ca_sha1` is the CA's SHA-1 fingerprint in hex, which `security
+/// delete-certificate -Z` names it by; `home` is set for the login keychain.
+pub fn install_steps(
+    ca_sha1: &str,
+    home: Option<&std::path::Path>,
+    _reg: &RegistryAddr,
+) -> Vec<Step> {
+    let (keychain, domain): (String, &[&str]) = match home {
+        Some(h) => (
+            h.join("Library/Keychains/login.keychain-db")
+                .display()
+                .to_string(),
+            &[],
+        ),
+        None => (SYSTEM_KEYCHAIN.to_string(), &["-d"]),
+    };
+    let security = |args: &[&str]| -> Vec<String> {
+        let mut argv = vec!["security".to_string()];
+        argv.extend(args.iter().map(|a| a.to_string()));
+        argv
+    };
+    let mut add = vec!["add-trusted-cert"];
+    add.extend_from_slice(domain);
+    add.extend(["-r", "trustRoot", "-k", &keychain, "{CA_FILE}"]);
+    let mut untrust = vec!["remove-trusted-cert"];
+    untrust.extend_from_slice(domain);
+    untrust.push("{CA_FILE}");
+    vec![Step::Command {
+        target: keychain.clone().into(),
+        install: security(&add),
+        undo: vec![
+            security(&untrust),
+            security(&["delete-certificate", "-Z", ca_sha1, &keychain]),
+        ],
+        export: Some(security(&["find-certificate", "-a", "-Z", "-p", &keychain])),
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_and_login_keychains() {
+        let reg = RegistryAddr::parse("reg.lan:5000").unwrap();
+        let Step::Command { install, undo, .. } = &install_steps("AB12", None, &reg)[0] else {
+            panic!("a command step")
+        };
+        assert_eq!(
+            install.join(" "),
+            "security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain {CA_FILE}"
+        );
+        assert_eq!(
+            undo[1].join(" "),
+            "security delete-certificate -Z AB12 /Library/Keychains/System.keychain"
+        );
+        let home = std::path::Path::new("/Users/ann");
+        let Step::Command { install, .. } = &install_steps("AB12", Some(home), &reg)[0] else {
+            panic!("a command step")
+        };
+        assert_eq!(
+            install.join(" "),
+            "security add-trusted-cert -r trustRoot -k /Users/ann/Library/Keychains/login.keychain-db {CA_FILE}"
+        );
+    }
+}
