@@ -37,18 +37,15 @@ fn parse_args() -> Result<Args, String> {
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or(format!("{a} needs a value"));
         match a.as_str() {
-            "--method" => {
-                args.method = value()?.parse().map_err(|e| format!("--method: {e}"))?
-            }
-            "--connections" => {
-                args.connections = value()?.parse().map_err(|e| format!("{e}"))?
-            }
+            "--method" => args.method = value()?.parse().map_err(|e| format!("--method: {e}"))?,
+            "--connections" => args.connections = value()?.parse().map_err(|e| format!("{e}"))?,
             "--threads" => args.threads = value()?.parse().map_err(|e| format!("{e}"))?,
             "--seconds" => args.seconds = value()?.parse().map_err(|e| format!("{e}"))?,
             "--header" => {
                 let h = value()?;
                 let (k, v) = h.split_once(':').ok_or("--header wants 'Name: value'")?;
-                args.headers.push((k.trim().to_string(), v.trim().to_string()));
+                args.headers
+                    .push((k.trim().to_string(), v.trim().to_string()));
             }
             _ if url.is_none() => url = Some(a.parse().map_err(|e| format!("URL: {e}"))?),
             _ => return Err(format!("unexpected argument {a}")),
