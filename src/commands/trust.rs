@@ -119,18 +119,13 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
                         changed = true;
                     }
                     if !ctx.dry {
-                        ledger.record(Entry {
-                            store: kind,
-                            registry: registry.clone(),
-                            path: path.clone(),
-                            sha256: sha256_hex(contents.as_bytes()),
-                            update: update.clone(),
-                            merged: false,
-                            backup: None,
-                            undo: Vec::new(),
-                            export: Vec::new(),
-                            ca: None,
-                        });
+                        ledger.record(Entry::file(
+                            kind,
+                            &registry,
+                            path,
+                            contents.as_bytes(),
+                            update.clone(),
+                        ));
                     }
                 }
                 Step::Merge {
@@ -175,18 +170,13 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
                             String::new()
                         }
                     );
-                    ledger.record(Entry {
-                        store: kind,
-                        registry: registry.clone(),
-                        path: path.clone(),
-                        sha256: sha256_hex(contents.as_bytes()),
-                        update: Vec::new(),
-                        merged: true,
-                        backup: existed.then_some(backup),
-                        undo: Vec::new(),
-                        export: Vec::new(),
-                        ca: None,
-                    });
+                    ledger.record(Entry::merged(
+                        kind,
+                        &registry,
+                        path,
+                        contents.as_bytes(),
+                        existed.then_some(backup),
+                    ));
                 }
                 Step::Present { path } => {
                     println!("{}: already allowed in {}", kind.name(), path.display());
@@ -199,18 +189,14 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
                 } => {
                     install_with_tool(ctx, kind, target, install, export.as_ref(), undo, ca)?;
                     if !ctx.dry {
-                        ledger.record(Entry {
-                            store: kind,
-                            registry: registry.clone(),
-                            path: target.clone(),
-                            sha256: sha256_hex(ca.as_bytes()),
-                            update: Vec::new(),
-                            merged: false,
-                            backup: None,
-                            undo: undo.clone(),
-                            export: export.clone().unwrap_or_default(),
-                            ca: Some(ca.to_string()),
-                        });
+                        ledger.record(Entry::command(
+                            kind,
+                            &registry,
+                            target,
+                            ca,
+                            undo.clone(),
+                            export.clone().unwrap_or_default(),
+                        ));
                     }
                 }
                 Step::Run { argv } if changed || ctx.dry => run_update(ctx, argv)?,

@@ -42,6 +42,69 @@ pub struct Entry {
     pub ca: Option<String>,
 }
 
+impl Entry {
+    fn new(store: StoreKind, registry: &str, path: &Path, written: &[u8]) -> Entry {
+        Entry {
+            store,
+            registry: registry.to_string(),
+            path: path.to_path_buf(),
+            sha256: sha256_hex(written),
+            update: Vec::new(),
+            merged: false,
+            backup: None,
+            undo: Vec::new(),
+            export: Vec::new(),
+            ca: None,
+        }
+    }
+
+    /// A file regctl wrote; `update` rebuilds the store after removing it.
+    pub fn file(
+        store: StoreKind,
+        registry: &str,
+        path: &Path,
+        contents: &[u8],
+        update: Vec<String>,
+    ) -> Entry {
+        Entry {
+            update,
+            ..Entry::new(store, registry, path, contents)
+        }
+    }
+
+    /// A shared file regctl merged into, with the original's backup.
+    pub fn merged(
+        store: StoreKind,
+        registry: &str,
+        path: &Path,
+        contents: &[u8],
+        backup: Option<PathBuf>,
+    ) -> Entry {
+        Entry {
+            merged: true,
+            backup,
+            ..Entry::new(store, registry, path, contents)
+        }
+    }
+
+    /// A certificate a store's tool added to `target`.
+    pub fn command(
+        store: StoreKind,
+        registry: &str,
+        target: &Path,
+        ca: &str,
+        undo: Vec<Vec<String>>,
+        export: Vec<String>,
+    ) -> Entry {
+        Entry {
+            undo,
+            export,
+            ca: Some(ca.to_string()),
+            ..Entry::new(store, registry, target, ca.as_bytes())
+        }
+    }
+}
+
 /// The ledger file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
