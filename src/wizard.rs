@@ -270,6 +270,8 @@ pub fn run(
                     k.name(),
                     if detected.contains(k) {
                         ""
+                    } else if matches!(k, StoreKind::Nss | StoreKind::Java) {
+                        " (only when chosen)"
                     } else {
                         " (not found here)"
                     }

@@ -48,7 +48,7 @@ fn is_local_filesystem(file: &File) -> bool {
         0x5846_5342, // xfs
         0x9123_683E, // btrfs
         0x0102_1994, // tmpfs
-        0x858_458F6, // ramfs
+        0x8584_58F6, // ramfs
         0x794C_7630, // overlayfs
         0x2FC1_2FC1, // zfs
         0xF2F5_2010, // f2fs
