@@ -1,50 +1,95 @@
 #!/usr/bin/env bash
 # GC benchmark: regctl gc vs distribution's `registry garbage-collect`
 # (Debian's docker-registry) on copies of the same generated data, in one
-# run, with a ratio. Both run with --delete-untagged on stopped storage.
+# run, with ratios. Both run with --delete-untagged on stopped storage.
 #
 #   bench/gc.sh [REPOS] [MANIFESTS_PER_REPO] [LAYERS_PER_MANIFEST]
 #
 # Defaults: 100 x 100 manifests with 2 layers = 10,000 manifests and 50,000
 # blobs (config + 2 layers + 1 orphan + the manifest itself).
 #
-# Deleting tens of thousands of files leaves the filesystem busy for a while
-# after the process exits (sync does not cover all of it), so whichever
-# collector runs second pays for the first. The runs are therefore ordered
-# ABBA (distribution, regctl, regctl, distribution) on four identical copies
-# and the ratio is of the sums, which cancels order and linear drift; each
-# run starts after sync and a settle pause (GC_BENCH_SETTLE seconds, 30).
+# Where: the work directory's filesystem as it is mounted (BENCH_DIR, else
+# /tmp) and, when run as root with mkfs.ext4 at hand, a fresh ext4 with
+# default mount options in a loop image on the same disk. The two can
+# differ a lot: with the `discard` mount option every freed block is a
+# synchronous TRIM sent to the device, so deletion speed is the device's,
+# not the collector's; Debian and Ubuntu mount ext4 without it (and trim
+# weekly with fstrim.timer).
+#
+# Each timed run is `gc` followed by `sync`, so a collector pays for
+# writing out its own changes instead of leaving them to the next run. The
+# runs on each filesystem are ordered ABBA (distribution, regctl, regctl,
+# distribution) on four identical copies, each after sync and a settle
+# pause (GC_BENCH_SETTLE seconds, 30), and the ratio is of the sums, which
+# cancels order and linear drift.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repos=${1:-100} per=${2:-100} layers=${3:-2}
 command -v docker-registry >/dev/null || { echo "docker-registry is required (apt-get install docker-registry)" >&2; exit 1; }
-cargo build --release --quiet
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-python3 bench/gen_layout.py "$work/d1" "$repos" "$per" "$layers"
-for copy in r1 r2 d2; do cp -a "$work/d1" "$work/$copy"; done
-for copy in d1 d2 r1 r2; do
-  printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\n' "$work/$copy" > "$work/$copy.yml"
-done
+cargo build --release --quiet --bin regctl
+regctl=$PWD/target/release/regctl
+work=$(mktemp -d "${BENCH_DIR:-/tmp}/regctl-gc-bench.XXXXXX")
+loop=""
+cleanup() {
+  if [ -n "$loop" ]; then umount "$work/ext4" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
-timed() { # name command...: runs after a sync and a settle pause, prints seconds
-  sync
-  sleep "${GC_BENCH_SETTLE:-30}"
+python3 bench/gen_layout.py "$work/base" "$repos" "$per" "$layers"
+
+timed() { # log command...: prints the seconds of `command && sync`
   local t0 t1
   t0=$(date +%s.%N)
-  "${@:2}" > "$work/$1.log" 2>&1
+  "${@:2}" > "$1" 2>&1
+  sync
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc -l
 }
-dist() { timed "$1" docker-registry garbage-collect --delete-untagged=true "$work/$1.yml"; }
-ours() { timed "$1" ./target/release/regctl gc --delete-untagged --min-age 0s --json --config "$work/$1.yml"; }
 
-d1=$(dist d1); r1=$(ours r1); r2=$(ours r2); d2=$(dist d2)
-left() { find "$work/$1/docker/registry/v2/blobs" -name data | wc -l; }
-ratio=$(echo "($d1 + $d2) / ($r1 + $r2)" | bc -l)
-printf '\n%-36s %14s %14s %8s\n' "GC, $((repos * per)) manifests" "distribution" "regctl" "ratio"
-printf '%-36s %13.2fs %13.2fs\n' "--delete-untagged, runs 1 and 2" "$d1" "$r1"
-printf '%-36s %13.2fs %13.2fs\n' "--delete-untagged, runs 4 and 3" "$d2" "$r2"
-printf '%-36s %13.2fs %13.2fs %7.1fx\n' "sum (ABBA)" "$(echo "$d1 + $d2" | bc -l)" "$(echo "$r1 + $r2" | bc -l)" "$ratio"
-printf '%-36s %14s %14s\n' "blobs left" "$(left d1)" "$(left r1)"
-[ "$(left d1)" = "$(left r1)" ] || echo "note: the two collectors disagree on what to keep" >&2
+left() { find "$1/docker/registry/v2/blobs" -name data | wc -l; }
+
+bench_in() { # dir label: four copies, ABBA, one table row
+  local dir=$1 label=$2 copy d1 r1 r2 d2
+  for copy in d1 r1 r2 d2; do
+    cp -a "$work/base" "$dir/$copy"
+    printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\n' \
+      "$dir/$copy" > "$dir/$copy.yml"
+  done
+  settle() { sync; sleep "${GC_BENCH_SETTLE:-30}"; }
+  settle; d1=$(timed "$dir/d1.log" docker-registry garbage-collect --delete-untagged=true "$dir/d1.yml")
+  settle; r1=$(timed "$dir/r1.log" "$regctl" gc --delete-untagged --min-age 0s --json --config "$dir/r1.yml")
+  settle; r2=$(timed "$dir/r2.log" "$regctl" gc --delete-untagged --min-age 0s --json --config "$dir/r2.yml")
+  settle; d2=$(timed "$dir/d2.log" docker-registry garbage-collect --delete-untagged=true "$dir/d2.yml")
+  printf '| %s | %.1f s (%.1f + %.1f) | %.1f s (%.1f + %.1f) | %.1fx | %s / %s |\n' "$label" \
+    "$(echo "$d1 + $d2" | bc -l)" "$d1" "$d2" "$(echo "$r1 + $r2" | bc -l)" "$r1" "$r2" \
+    "$(echo "($d1 + $d2) / ($r1 + $r2)" | bc -l)" "$(left "$dir/d1")" "$(left "$dir/r1")" >> "$work/rows"
+  [ "$(left "$dir/d1")" = "$(left "$dir/r1")" ] || echo "note: the two collectors disagree on what to keep ($label)" >&2
+  rm -rf "$dir"/d1 "$dir"/r1 "$dir"/r2 "$dir"/d2
+}
+
+fs_of() { # the mount point, filesystem type and options of a directory
+  findmnt -n -o TARGET,FSTYPE,OPTIONS --target "$1" | awk '{print $2 " on " $1 " (" $3 ")"}'
+}
+
+: > "$work/rows"
+mkdir -p "$work/here"
+bench_in "$work/here" "$(fs_of "$work/here")"
+if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null; then
+  # Room for the four copies: about 1 GiB and 240,000 inodes each.
+  truncate -s 8G "$work/ext4.img"
+  mkfs.ext4 -q -F -i 4096 "$work/ext4.img"
+  mkdir -p "$work/ext4"
+  mount -o loop "$work/ext4.img" "$work/ext4"
+  loop=1
+  bench_in "$work/ext4" "ext4 with default options, loop image on the same disk"
+else
+  echo "note: not root (or no mkfs.ext4): only the work directory's filesystem is measured" >&2
+fi
+
+echo
+echo "GC of $((repos * per)) manifests and $((repos * per * (layers + 3))) blobs, --delete-untagged; each run is gc + sync, ABBA"
+echo
+echo "| filesystem | distribution 2.8 | regctl | ratio | blobs left (distribution / regctl) |"
+echo "|---|---|---|---|---|"
+cat "$work/rows"
