@@ -65,58 +65,16 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// Written bytes handed to the disk at a time while an upload arrives.
-const WRITEBACK_STEP: u64 = 8 * 1024 * 1024;
-
 struct FsWriter {
     file: File,
     size: u64,
     path: String,
-    /// Everything before this offset has been handed to the disk.
-    written_back: u64,
-}
-
-impl FsWriter {
-    /// Starts writing the bytes received so far to disk without waiting.
-    /// Left to itself the kernel holds a whole layer in the page cache
-    /// until the upload is committed, and the commit's sync then writes
-    /// all of it while the client waits; started early, the disk works
-    /// while the network still delivers, and the sync finds little left.
-    fn start_writeback(&mut self, at_least: u64) {
-        if self.size - self.written_back < at_least.max(1) {
-            return;
-        }
-        #[cfg(target_os = "linux")]
-        {
-            use std::os::fd::AsRawFd;
-            // SAFETY: a plain syscall on an open descriptor we own.
-            // Advisory: a failure only means the commit's sync does it all.
-            unsafe {
-                libc::sync_file_range(
-                    self.file.as_raw_fd(),
-                    self.written_back as libc::off64_t,
-                    (self.size - self.written_back) as libc::off64_t,
-                    libc::SYNC_FILE_RANGE_WRITE,
-                );
-            }
-        }
-        self.written_back = self.size;
-    }
-}
-
-impl Drop for FsWriter {
-    /// A chunk's tail goes to the disk too, so a later sync finds nothing
-    /// of this request left to write.
-    fn drop(&mut self) {
-        self.start_writeback(0);
-    }
 }
 
 impl Write for FsWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.file.write(buf)?;
         self.size += n as u64;
-        self.start_writeback(WRITEBACK_STEP);
         Ok(n)
     }
 
@@ -217,7 +175,6 @@ impl StorageDriver for FsDriver {
             file,
             size,
             path: path.to_string(),
-            written_back: size,
         }))
     }
 
