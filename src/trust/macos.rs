@@ -7,9 +7,14 @@ use super::{RegistryAddr, Step};
 const SYSTEM_KEYCHAIN: &str = "/Library/Keychains/System.keychain";
 
 /// `ca_sha1` is the CA's SHA-1 fingerprint in hex, which `security
-/// delete-certificate -Z` names it by; `home` is set for the login keychain.
+/// delete-certificate -Z` names it by; `ca_name` its common name, which
+/// `find-certificate -c` selects by, so that `status` compares this CA with
+/// certificates of its name only and not with every one in the keychain
+/// (without a name it cannot tell, and install runs anyway: adding a trusted
+/// certificate twice is harmless); `home` is set for the login keychain.
 pub fn install_steps(
     ca_sha1: &str,
+    ca_name: Option<&str>,
     home: Option<&std::path::Path>,
     _reg: &RegistryAddr,
 ) -> Vec<Step> {
@@ -40,7 +45,8 @@ pub fn install_steps(
             security(&untrust),
             security(&["delete-certificate", "-Z", ca_sha1, &keychain]),
         ],
-        export: Some(security(&["find-certificate", "-a", "-Z", "-p", &keychain])),
+        export: ca_name
+            .map(|name| security(&["find-certificate", "-a", "-c", name, "-p", &keychain])),
     }]
 }
 
@@ -51,7 +57,14 @@ mod tests {
     #[test]
     fn system_and_login_keychains() {
         let reg = RegistryAddr::parse("reg.lan:5000").unwrap();
-        let Step::Command { install, undo, .. } = &install_steps("AB12", None, &reg)[0] else {
+        let steps = install_steps("AB12", Some("regctl CA"), None, &reg);
+        let Step::Command {
+            install,
+            undo,
+            export,
+            ..
+        } = &steps[0]
+        else {
             panic!("a command step")
         };
         assert_eq!(
@@ -62,13 +75,29 @@ mod tests {
             undo[1].join(" "),
             "security delete-certificate -Z AB12 /Library/Keychains/System.keychain"
         );
+        assert_eq!(
+            export.as_ref().unwrap(),
+            &[
+                "security",
+                "find-certificate",
+                "-a",
+                "-c",
+                "regctl CA",
+                "-p",
+                "/Library/Keychains/System.keychain"
+            ]
+        );
         let home = std::path::Path::new("/Users/ann");
-        let Step::Command { install, .. } = &install_steps("AB12", Some(home), &reg)[0] else {
+        let Step::Command {
+            install, export, ..
+        } = &install_steps("AB12", None, Some(home), &reg)[0]
+        else {
             panic!("a command step")
         };
         assert_eq!(
             install.join(" "),
             "security add-trusted-cert -r trustRoot -k /Users/ann/Library/Keychains/login.keychain-db {CA_FILE}"
         );
+        assert_eq!(export, &None, "a CA without a name cannot be told apart");
     }
 }

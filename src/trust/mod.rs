@@ -271,7 +271,7 @@ pub fn install_steps(
         StoreKind::Containerd => containerd::install_steps(root, reg, ca),
         StoreKind::Nss => nss::install_steps(&nss::system_databases(root), reg)?,
         StoreKind::Java => java::install_steps(root, reg)?,
-        StoreKind::Macos => macos::install_steps(&ca_sha1(ca)?, None, reg),
+        StoreKind::Macos => macos::install_steps(&ca_sha1(ca)?, ca_name(ca)?.as_deref(), None, reg),
         StoreKind::Windows => windows::install_steps(&ca_serial(ca)?, false),
     })
 }
@@ -286,10 +286,21 @@ fn ca_sha1(ca: &str) -> Result<String, TrustError> {
     Ok(hex::encode(sha1::Sha1::digest(ca_der(ca)?)).to_uppercase())
 }
 
+fn ca_info(ca: &str) -> Result<crate::pki::CertInfo, TrustError> {
+    Ok(crate::pki::CertInfo::from_der(
+        &ca_der(ca)?,
+        time::OffsetDateTime::now_utc(),
+    )?)
+}
+
 /// The serial number in hex, as `certutil -delstore` names certificates.
 fn ca_serial(ca: &str) -> Result<String, TrustError> {
-    let info = crate::pki::CertInfo::from_der(&ca_der(ca)?, time::OffsetDateTime::now_utc())?;
-    Ok(info.serial.replace(':', ""))
+    Ok(ca_info(ca)?.serial.replace(':', ""))
+}
+
+/// The subject's common name, as the macOS keychain finds certificates.
+fn ca_name(ca: &str) -> Result<Option<String>, TrustError> {
+    Ok(ca_info(ca)?.common_name)
 }
 
 /// The home directory, where Firefox, Chrome and Docker Desktop keep a
@@ -336,7 +347,9 @@ pub fn user_install_steps(
         }
         StoreKind::Podman => vec![ca_file(config.join("containers"))],
         StoreKind::Nss => nss::install_steps(&nss::user_databases(home), reg)?,
-        StoreKind::Macos => macos::install_steps(&ca_sha1(ca)?, Some(home), reg),
+        StoreKind::Macos => {
+            macos::install_steps(&ca_sha1(ca)?, ca_name(ca)?.as_deref(), Some(home), reg)
+        }
         StoreKind::Windows => windows::install_steps(&ca_serial(ca)?, true),
         StoreKind::System | StoreKind::Containerd | StoreKind::Java => {
             return Err(TrustError::SystemWideOnly(store.name()));
