@@ -58,6 +58,7 @@ pub(super) fn run(dir: &std::path::Path, args: &ServeArgs) -> anyhow::Result<Exi
         return Ok(ExitCode::SUCCESS);
     }
     init_logging(&config);
+    crate::registry::memory::keep_request_buffers();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

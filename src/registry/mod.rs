@@ -9,6 +9,7 @@ pub mod errors;
 pub mod gc;
 pub mod maintenance;
 pub mod manifest;
+pub mod memory;
 pub mod names;
 pub mod paths;
 pub mod server;
