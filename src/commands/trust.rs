@@ -311,7 +311,7 @@ fn uninstall(ctx: &Ctx, kinds: Option<&[StoreKind]>, ledger: &mut Ledger) -> any
             continue;
         }
         if e.merged {
-            let shared = ledger.others_at(&e.path, &registry) > 0;
+            let shared = ledger.shared_with_others(&e.path, &registry);
             restore_merged(ctx, e, shared)?;
             if !ctx.dry {
                 ledger.forget(&e.path, &registry);

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::tool::{self, CA_FILE};
 use super::{RegistryAddr, Step, TrustError, under};
 
 /// keytool reads the keystore password from this variable
@@ -73,18 +74,17 @@ pub fn install_steps(root: &Path, reg: &RegistryAddr) -> Result<Vec<Step>, Trust
     let ks =
         keystore(root).ok_or_else(|| TrustError::NoJavaKeystore(root.display().to_string()))?;
     let alias = alias(reg);
-    let keytool = |args: &[&str]| -> Vec<String> {
-        let mut argv = vec!["keytool".to_string()];
-        argv.extend(args.iter().map(|a| a.to_string()));
-        argv.extend([
-            "-alias".to_string(),
-            alias.clone(),
-            "-keystore".to_string(),
-            ks.display().to_string(),
-            "-storepass:env".to_string(),
-            STOREPASS_ENV.to_string(),
-        ]);
-        argv
+    let keystore = ks.display().to_string();
+    let keytool = |args: &[&str]| {
+        let common = [
+            "-alias",
+            &alias,
+            "-keystore",
+            &keystore,
+            "-storepass:env",
+            STOREPASS_ENV,
+        ];
+        tool::argv("keytool", &[args, &common].concat())
     };
     Ok(vec![Step::Command {
         target: ks.clone(),
@@ -93,7 +93,7 @@ pub fn install_steps(root: &Path, reg: &RegistryAddr) -> Result<Vec<Step>, Trust
             "-noprompt",
             "-trustcacerts",
             "-file",
-            "{CA_FILE}",
+            CA_FILE,
         ]),
         undo: vec![keytool(&["-delete"])],
         export: Some(keytool(&["-exportcert", "-rfc"])),

@@ -148,12 +148,11 @@ impl Ledger {
         self.entries.push(entry);
     }
 
-    /// Other registries recorded for the same file.
-    pub fn others_at(&self, path: &Path, registry: &str) -> usize {
+    /// Is another registry recorded for the same file?
+    pub fn shared_with_others(&self, path: &Path, registry: &str) -> bool {
         self.entries
             .iter()
-            .filter(|e| e.path == path && e.registry != registry)
-            .count()
+            .any(|e| e.path == path && e.registry != registry)
     }
 
     /// Entries for a registry, optionally one store.

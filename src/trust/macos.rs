@@ -2,7 +2,8 @@
 //! everyone, the login keychain with `--user`; changed with `security`.
 //! Built into every regctl, offered only where it runs on macOS.
 
-use super::{RegistryAddr, Step};
+use super::Step;
+use super::tool::{self, CA_FILE};
 
 const SYSTEM_KEYCHAIN: &str = "/Library/Keychains/System.keychain";
 
@@ -16,7 +17,6 @@ pub fn install_steps(
     ca_sha1: &str,
     ca_name: Option<&str>,
     home: Option<&std::path::Path>,
-    _reg: &RegistryAddr,
 ) -> Vec<Step> {
     let (keychain, domain): (String, &[&str]) = match home {
         Some(h) => (
@@ -27,17 +27,13 @@ pub fn install_steps(
         ),
         None => (SYSTEM_KEYCHAIN.to_string(), &["-d"]),
     };
-    let security = |args: &[&str]| -> Vec<String> {
-        let mut argv = vec!["security".to_string()];
-        argv.extend(args.iter().map(|a| a.to_string()));
-        argv
-    };
+    let security = |args: &[&str]| tool::argv("security", args);
     let mut add = vec!["add-trusted-cert"];
     add.extend_from_slice(domain);
-    add.extend(["-r", "trustRoot", "-k", &keychain, "{CA_FILE}"]);
+    add.extend(["-r", "trustRoot", "-k", &keychain, CA_FILE]);
     let mut untrust = vec!["remove-trusted-cert"];
     untrust.extend_from_slice(domain);
-    untrust.push("{CA_FILE}");
+    untrust.push(CA_FILE);
     vec![Step::Command {
         target: keychain.clone().into(),
         install: security(&add),
@@ -56,8 +52,7 @@ mod tests {
 
     #[test]
     fn system_and_login_keychains() {
-        let reg = RegistryAddr::parse("reg.lan:5000").unwrap();
-        let steps = install_steps("AB12", Some("regctl CA"), None, &reg);
+        let steps = install_steps("AB12", Some("regctl CA"), None);
         let Step::Command {
             install,
             undo,
@@ -90,7 +85,7 @@ mod tests {
         let home = std::path::Path::new("/Users/ann");
         let Step::Command {
             install, export, ..
-        } = &install_steps("AB12", None, Some(home), &reg)[0]
+        } = &install_steps("AB12", None, Some(home))[0]
         else {
             panic!("a command step")
         };

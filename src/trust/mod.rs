@@ -271,7 +271,7 @@ pub fn install_steps(
         StoreKind::Containerd => containerd::install_steps(root, reg, ca),
         StoreKind::Nss => nss::install_steps(&nss::system_databases(root), reg)?,
         StoreKind::Java => java::install_steps(root, reg)?,
-        StoreKind::Macos => macos::install_steps(&ca_sha1(ca)?, ca_name(ca)?.as_deref(), None, reg),
+        StoreKind::Macos => macos::install_steps(&ca_sha1(ca)?, ca_name(ca)?.as_deref(), None),
         StoreKind::Windows => windows::install_steps(&ca_serial(ca)?, false),
     })
 }
@@ -348,7 +348,7 @@ pub fn user_install_steps(
         StoreKind::Podman => vec![ca_file(config.join("containers"))],
         StoreKind::Nss => nss::install_steps(&nss::user_databases(home), reg)?,
         StoreKind::Macos => {
-            macos::install_steps(&ca_sha1(ca)?, ca_name(ca)?.as_deref(), Some(home), reg)
+            macos::install_steps(&ca_sha1(ca)?, ca_name(ca)?.as_deref(), Some(home))
         }
         StoreKind::Windows => windows::install_steps(&ca_serial(ca)?, true),
         StoreKind::System | StoreKind::Containerd | StoreKind::Java => {

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::tool::{self, CA_FILE};
 use super::{RegistryAddr, Step, TrustError, under};
 
 /// The certificate's name in the database. certutil reads `A:B` as token
@@ -69,14 +70,10 @@ pub fn install_steps(dbs: &[PathBuf], reg: &RegistryAddr) -> Result<Vec<Step>, T
         .iter()
         .filter_map(|dir| {
             let db = database(dir)?;
-            let certutil = |args: &[&str]| -> Vec<String> {
-                let mut argv = vec!["certutil".to_string()];
-                argv.extend(args.iter().map(|a| a.to_string()));
-                argv
-            };
+            let certutil = |args: &[&str]| tool::argv("certutil", args);
             Some(Step::Command {
                 target: dir.clone(),
-                install: certutil(&["-A", "-d", &db, "-t", "C,,", "-n", &nick, "-i", "{CA_FILE}"]),
+                install: certutil(&["-A", "-d", &db, "-t", "C,,", "-n", &nick, "-i", CA_FILE]),
                 undo: vec![certutil(&["-D", "-d", &db, "-n", &nick])],
                 export: Some(certutil(&["-L", "-d", &db, "-n", &nick, "-a"])),
             })

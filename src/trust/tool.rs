@@ -39,6 +39,14 @@ fn hint(tool: &str) -> &'static str {
     }
 }
 
+/// A command line: the tool, then its arguments.
+pub fn argv(tool: &str, args: &[&str]) -> Vec<String> {
+    std::iter::once(tool)
+        .chain(args.iter().copied())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Fails with an install hint when the tool is not on PATH.
 pub fn ensure(argv: &[String]) -> Result<(), ToolError> {
     let tool = argv.first().map(String::as_str).unwrap_or_default();
@@ -96,11 +104,13 @@ fn run_unchecked(argv: &[String], ca: &str) -> Result<Output, ToolError> {
         Some(f) if a == CA_FILE => f.path().as_os_str().to_owned(),
         _ => a.into(),
     });
-    Command::new(&tool)
-        .args(args)
-        .env(super::java::STOREPASS_ENV, super::java::storepass())
-        .output()
-        .map_err(io)
+    let mut cmd = Command::new(&tool);
+    cmd.args(args);
+    // Only the tool that reads it gets the keystore password.
+    if argv.iter().any(|a| a == super::java::STOREPASS_ENV) {
+        cmd.env(super::java::STOREPASS_ENV, super::java::storepass());
+    }
+    cmd.output().map_err(io)
 }
 
 /// What a store holds under regctl's name for a registry.

@@ -3,15 +3,13 @@
 //! `certutil.exe`. Built into every regctl, offered only on Windows.
 
 use super::Step;
+use super::tool::{self, CA_FILE};
 
 /// `serial` is the CA's serial number in hex, which `certutil -delstore`
 /// names it by.
 pub fn install_steps(serial: &str, user: bool) -> Vec<Step> {
-    let certutil = |args: &[&str]| -> Vec<String> {
-        let mut argv = vec!["certutil".to_string()];
-        if user {
-            argv.push("-user".to_string());
-        }
+    let certutil = |args: &[&str]| {
+        let mut argv = tool::argv("certutil", if user { &["-user"] } else { &[] });
         argv.extend(args.iter().map(|a| a.to_string()));
         argv
     };
@@ -23,7 +21,7 @@ pub fn install_steps(serial: &str, user: bool) -> Vec<Step> {
         }
         .into(),
         // -f replaces an existing copy, so installing twice is harmless.
-        install: certutil(&["-addstore", "-f", "ROOT", "{CA_FILE}"]),
+        install: certutil(&["-addstore", "-f", "ROOT", CA_FILE]),
         undo: vec![certutil(&["-delstore", "ROOT", serial])],
         export: None,
     }]
