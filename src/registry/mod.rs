@@ -12,6 +12,7 @@ pub mod manifest;
 pub mod memory;
 pub mod names;
 pub mod paths;
+pub mod sendfile;
 pub mod server;
 pub mod storage;
 pub mod store;

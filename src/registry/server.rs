@@ -16,6 +16,7 @@ use super::api::{self, App};
 use super::auth::{AuthLoadError, Authenticator};
 use super::config::Config;
 use super::maintenance;
+use super::sendfile::SendfileStream;
 use super::storage::fs::FsDriver;
 use super::store::Store;
 use super::tls::{self, TlsError};
@@ -242,7 +243,10 @@ impl Server {
                         watcher
                             .watch(
                                 builder
-                                    .serve_connection(TokioIo::new(stream), svc)
+                                    .serve_connection(
+                                        TokioIo::new(SendfileStream::new(stream)),
+                                        svc,
+                                    )
                                     .into_owned(),
                             )
                             .await

@@ -3,6 +3,7 @@
 
 use std::io::Read;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -11,6 +12,7 @@ use http_body_util::BodyExt;
 use http_body_util::combinators::BoxBody;
 use tokio::sync::mpsc;
 
+use crate::registry::sendfile::FileWindow;
 use crate::registry::store::{BlobSource, READ_CHUNK};
 
 /// Every response body.
@@ -67,7 +69,7 @@ pub fn blob(source: BlobSource, offset: u64, len: u64) -> Body {
     let (tx, rx) = mpsc::channel(AHEAD);
     tokio::task::spawn_blocking(move || {
         let produced = match source {
-            BlobSource::Mapped(file) => send_mapped(&file, offset, len, &tx),
+            BlobSource::Mapped(file) => send_mapped(Arc::new(file), offset, len, &tx),
             BlobSource::Reader(reader) => send_read(reader, len, &tx),
         };
         if let Err(e) = produced {
@@ -79,7 +81,7 @@ pub fn blob(source: BlobSource, offset: u64, len: u64) -> Body {
 
 /// `Ok` also when the client went away (nothing left to tell it).
 fn send_mapped(
-    file: &std::fs::File,
+    file: Arc<std::fs::File>,
     offset: u64,
     len: u64,
     tx: &mpsc::Sender<Result<Bytes, std::io::Error>>,
@@ -95,16 +97,19 @@ fn send_mapped(
         // SAFETY: a read-only mapping of a published blob, which storage
         // replaces by rename and removes by unlink but never truncates
         // (`StorageDriver::mappable`), and whose size was checked above.
-        let map = unsafe { memmap2::MmapOptions::new().offset(pos).len(n).map(file)? };
+        let map = unsafe { memmap2::MmapOptions::new().offset(pos).len(n).map(&*file)? };
         // Pages are not mapped up front (populating and unmapping page
-        // tables cost as much as the copy saved); the socket write faults
-        // them in from the page cache. What is not cached yet is read
-        // here, so that fault never waits for the disk on a worker.
-        let _ = map.advise(memmap2::Advice::WillNeed);
+        // tables cost as much as the copy saved); a plain-TCP connection
+        // sends them with sendfile without touching the mapping
+        // (`registry::sendfile`), any other write faults them in from the
+        // page cache. A window found cold is read here, so neither waits
+        // for the disk on a worker.
         if !resident(&map) {
+            let _ = map.advise(memmap2::Advice::WillNeed);
             map.advise(memmap2::Advice::PopulateRead)?;
         }
-        if tx.blocking_send(Ok(Bytes::from_owner(map))).is_err() {
+        let window = FileWindow::new(map, file.clone(), pos);
+        if tx.blocking_send(Ok(Bytes::from_owner(window))).is_err() {
             return Ok(());
         }
         pos += n as u64;

@@ -1,0 +1,332 @@
+//! Zero-copy blob pulls on plain-TCP connections.
+//!
+//! A blob download is a stream of frames that each map a window of the blob
+//! file (`api::body`), so every kind of connection (TLS, HTTP/2) gets real
+//! bytes to copy. On a plain TCP connection, [`SendfileStream`] recognises
+//! such a frame by its address when hyper hands it over for writing, and
+//! has the kernel send the file's pages with sendfile(2) instead: the server
+//! then neither copies the bytes nor faults the mapping in, and over
+//! loopback the pages go to the receiver without any copy on the sending
+//! side. This is sound because a published blob file is never rewritten in
+//! place (storage replaces by rename and removes by unlink), so the pages
+//! the kernel sends are the bytes hyper was given.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, IoSlice};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, ready};
+
+use tokio::io::{AsyncRead, AsyncWrite, Interest, ReadBuf};
+use tokio::net::TcpStream;
+
+/// Slices shorter than this are written normally: response heads, manifests
+/// and the tails of ranges are not worth a look-up or a second syscall.
+const MIN_SENDFILE: usize = 64 * 1024;
+
+/// Where a live window's bytes come from.
+struct Registered {
+    end: usize,
+    file: Arc<File>,
+    offset: u64,
+}
+
+/// Live windows by start address. A window is registered before its bytes
+/// are handed out and unregistered before it is unmapped, so an address
+/// found here always belongs to the window it names.
+static WINDOWS: Mutex<BTreeMap<usize, Registered>> = Mutex::new(BTreeMap::new());
+
+fn windows() -> MutexGuard<'static, BTreeMap<usize, Registered>> {
+    // The map stays consistent even if a holder panicked: every update is a
+    // single insert or remove.
+    WINDOWS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A mapped window of a blob file, usable as the owner of a `Bytes` frame.
+pub struct FileWindow {
+    map: memmap2::Mmap,
+}
+
+impl FileWindow {
+    /// `map` must map `file` from `offset`.
+    pub fn new(map: memmap2::Mmap, file: Arc<File>, offset: u64) -> FileWindow {
+        let start = map.as_ptr() as usize;
+        if !map.is_empty() {
+            let end = start + map.len();
+            windows().insert(start, Registered { end, file, offset });
+        }
+        FileWindow { map }
+    }
+
+    pub fn map(&self) -> &memmap2::Mmap {
+        &self.map
+    }
+}
+
+impl AsRef<[u8]> for FileWindow {
+    fn as_ref(&self) -> &[u8] {
+        &self.map
+    }
+}
+
+impl Drop for FileWindow {
+    fn drop(&mut self) {
+        // Runs before the mapping (a field) is unmapped.
+        windows().remove(&(self.map.as_ptr() as usize));
+    }
+}
+
+/// The file and offset behind `buf`, if it lies inside a live window.
+fn source_of(buf: &[u8]) -> Option<(Arc<File>, u64)> {
+    if buf.len() < MIN_SENDFILE {
+        return None;
+    }
+    let start = buf.as_ptr() as usize;
+    let map = windows();
+    let (&base, w) = map.range(..=start).next_back()?;
+    (start + buf.len() <= w.end).then(|| (w.file.clone(), w.offset + (start - base) as u64))
+}
+
+#[cfg(target_os = "linux")]
+fn send_file(socket: &TcpStream, file: &File, offset: u64, len: usize) -> io::Result<usize> {
+    let mut at = offset;
+    // The kernel sends at most 0x7ffff000 bytes per call anyway.
+    let len = len.min(0x7fff_f000);
+    Ok(rustix::fs::sendfile(socket, file, Some(&mut at), len)?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn send_file(_: &TcpStream, _: &File, _: u64, _: usize) -> io::Result<usize> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+/// A plain TCP connection that sends mapped blob windows with sendfile(2)
+/// and everything else as usual.
+pub struct SendfileStream {
+    tcp: TcpStream,
+    /// Set once sendfile is refused for a reason other than a full socket
+    /// (a filesystem without it): this connection then writes normally.
+    unsupported: bool,
+}
+
+impl SendfileStream {
+    pub fn new(tcp: TcpStream) -> SendfileStream {
+        SendfileStream {
+            tcp,
+            unsupported: false,
+        }
+    }
+
+    fn poll_send_file(
+        &mut self,
+        cx: &mut Context<'_>,
+        file: &File,
+        offset: u64,
+        len: usize,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            ready!(self.tcp.poll_write_ready(cx))?;
+            match self.tcp.try_io(Interest::WRITABLE, || {
+                send_file(&self.tcp, file, offset, len)
+            }) {
+                // A blob file shorter than its window: never for a published
+                // blob, but hyper must not be told zero bytes were written.
+                Ok(0) => {
+                    return Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "blob file shorter than its mapping",
+                    )));
+                }
+                Ok(n) => {
+                    #[cfg(test)]
+                    tests::SENT.with(|sent| sent.set(sent.get() + n));
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if refused(&e) => {
+                    self.unsupported = true;
+                    return Poll::Ready(Err(e));
+                }
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+}
+
+/// sendfile(2) is not available for this file or socket; a plain write is.
+fn refused(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::Unsupported
+        || matches!(
+            e.raw_os_error(),
+            Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP)
+        )
+}
+
+impl AsyncRead for SendfileStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().tcp).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for SendfileStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_vectored(cx, &[IoSlice::new(buf)])
+    }
+
+    /// Writes either one mapped window with sendfile, or the run of ordinary
+    /// slices before the next window with writev; hyper calls again for the
+    /// rest, as with any short write.
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let bufs = match bufs.iter().position(|b| !b.is_empty()) {
+            Some(first) => &bufs[first..],
+            None => return Poll::Ready(Ok(0)),
+        };
+        if !this.unsupported {
+            if let Some((file, offset)) = source_of(&bufs[0]) {
+                match ready!(this.poll_send_file(cx, &file, offset, bufs[0].len())) {
+                    Err(e) if refused(&e) => {}
+                    done => return Poll::Ready(done),
+                }
+            }
+            let plain = 1 + bufs[1..]
+                .iter()
+                .take_while(|b| source_of(b).is_none())
+                .count();
+            return Pin::new(&mut this.tcp).poll_write_vectored(cx, &bufs[..plain]);
+        }
+        Pin::new(&mut this.tcp).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().tcp).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().tcp).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::io::Write;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    thread_local! {
+        /// Bytes this thread sent with sendfile(2).
+        pub static SENT: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn pattern(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i * 7 % 251) as u8).collect()
+    }
+
+    /// Writes `bufs` (each in full, in order) through a `SendfileStream`
+    /// and returns what the other end of the connection received.
+    async fn round_trip(bufs: &[&[u8]]) -> Vec<u8> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let reader = tokio::spawn(async move {
+            let (mut conn, _) = listener.accept().await.unwrap();
+            let mut got = Vec::new();
+            conn.read_to_end(&mut got).await.unwrap();
+            got
+        });
+        let mut out = SendfileStream::new(TcpStream::connect(addr).await.unwrap());
+        for buf in bufs {
+            out.write_all(buf).await.unwrap();
+        }
+        // Vectored writes, as hyper issues them: a head, a window, a tail.
+        let mut slices: Vec<IoSlice<'_>> = bufs.iter().map(|b| IoSlice::new(b)).collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            let n = out.write_vectored(rest).await.unwrap();
+            assert!(n > 0, "a write made no progress");
+            IoSlice::advance_slices(&mut rest, n);
+        }
+        out.shutdown().await.unwrap();
+        drop(out);
+        reader.await.unwrap()
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn mapped_windows_go_out_by_sendfile_and_arrive_intact() {
+        let content = pattern(1 << 20);
+        let mut tmp = tempfile::tempfile().unwrap();
+        tmp.write_all(&content).unwrap();
+        let file = Arc::new(tmp);
+        // A window that starts past the file's first page, as ranges do.
+        let offset = 64 * 1024;
+        let len = 512 * 1024;
+        let map = unsafe {
+            memmap2::MmapOptions::new()
+                .offset(offset as u64)
+                .len(len)
+                .map(&*file)
+                .unwrap()
+        };
+        let window = FileWindow::new(map, file.clone(), offset as u64);
+        // An inner slice maps to the matching file offset.
+        let (_, at) = source_of(&window.as_ref()[100_000..]).unwrap();
+        assert_eq!(at, (offset + 100_000) as u64);
+
+        let head = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
+        let tail = pattern(300);
+        SENT.with(|sent| sent.set(0));
+        let got = round_trip(&[&head, window.as_ref(), &tail]).await;
+
+        let mut expected = Vec::new();
+        for _ in 0..2 {
+            expected.extend_from_slice(&head);
+            expected.extend_from_slice(&content[offset..offset + len]);
+            expected.extend_from_slice(&tail);
+        }
+        assert_eq!(got.len(), expected.len());
+        assert!(got == expected, "bytes differ from the file's");
+        if cfg!(target_os = "linux") {
+            assert_eq!(SENT.with(Cell::get), 2 * len, "windows were copied");
+        }
+    }
+
+    #[test]
+    fn only_live_windows_of_useful_size_are_recognised() {
+        let mut tmp = tempfile::tempfile().unwrap();
+        tmp.write_all(&pattern(256 * 1024)).unwrap();
+        let file = Arc::new(tmp);
+        let map = unsafe { memmap2::Mmap::map(&*file).unwrap() };
+        let window = FileWindow::new(map, file.clone(), 0);
+        let bytes = window.as_ref();
+        assert!(source_of(bytes).is_some());
+        assert!(source_of(&bytes[..MIN_SENDFILE - 1]).is_none(), "too small");
+        let heap = bytes.to_vec();
+        assert!(source_of(&heap).is_none(), "a copy is not the file");
+        let start = bytes.as_ptr() as usize;
+        drop(window);
+        assert!(
+            !windows().contains_key(&start),
+            "a dropped window stays registered"
+        );
+    }
+}
