@@ -6,6 +6,9 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::flush::{self, Flushes};
 
 use super::{FileInfo, FileWriter, LockGuard, StorageDriver, StorageError};
 
@@ -16,6 +19,8 @@ pub struct FsDriver {
     /// outside distribution's `docker/` tree, so a crash leaves no litter
     /// in the layout and leftovers are easy to clear.
     tmp: PathBuf,
+    /// Background syncs of files being written (`flush`).
+    flushes: Arc<Flushes>,
 }
 
 /// The temporary directory's name under the root.
@@ -27,6 +32,7 @@ impl FsDriver {
         FsDriver {
             tmp: root.join(TMP_DIR),
             root,
+            flushes: Arc::default(),
         }
     }
 
@@ -69,12 +75,22 @@ struct FsWriter {
     file: File,
     size: u64,
     path: String,
+    flushes: Arc<Flushes>,
+    /// The size when the last background sync was started (or the file
+    /// was opened).
+    unsynced: u64,
 }
 
 impl Write for FsWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.file.write(buf)?;
         self.size += n as u64;
+        // At every STEP boundary of the file, not of this writer: a chunked
+        // upload opens a writer per chunk, often smaller than a step.
+        let crossed = self.size / flush::STEP > self.unsynced / flush::STEP;
+        if crossed && self.flushes.start(&self.path, &self.file)? {
+            self.unsynced = self.size;
+        }
         Ok(n)
     }
 
@@ -89,9 +105,9 @@ impl FileWriter for FsWriter {
     }
 
     fn commit(&mut self) -> Result<(), StorageError> {
-        self.file
-            .sync_data()
-            .map_err(|e| StorageError::from_io(&self.path, e))
+        let err = |e| StorageError::from_io(&self.path, e);
+        self.flushes.finish(&self.path).map_err(err)?;
+        self.file.sync_data().map_err(err)
     }
 }
 
@@ -175,6 +191,8 @@ impl StorageDriver for FsDriver {
             file,
             size,
             path: path.to_string(),
+            flushes: self.flushes.clone(),
+            unsynced: size,
         }))
     }
 
@@ -268,6 +286,7 @@ impl StorageDriver for FsDriver {
     }
 
     fn delete(&self, path: &str) -> Result<(), StorageError> {
+        self.flushes.forget(path);
         let full = self.full(path);
         let meta = fs::symlink_metadata(&full).map_err(|e| StorageError::from_io(path, e))?;
         let res = if meta.is_dir() {
@@ -276,5 +295,39 @@ impl StorageDriver for FsDriver {
             fs::remove_file(&full)
         };
         res.map_err(|e| StorageError::from_io(path, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chunked upload (a writer per chunk, each smaller than a step)
+    /// starts background syncs at the file's step boundaries; the commit
+    /// collects them, and the bytes are all there in order.
+    #[test]
+    fn uploads_sync_in_the_background_and_commit_collects() {
+        let dir = tempfile::tempdir().unwrap();
+        let drv = FsDriver::new(dir.path());
+        let path = "uploads/u1/data";
+        let chunk: Vec<u8> = (0..(5 << 20)).map(|i: u32| (i % 251) as u8).collect();
+        // Chunks after which the path had background syncs under way.
+        let mut synced_at = Vec::new();
+        for n in 0..16u64 {
+            let mut w = drv.writer(path, n > 0).unwrap();
+            w.write_all(&chunk).unwrap();
+            if drv.flushes.tracks(path) {
+                synced_at.push(n);
+            }
+            if n == 15 {
+                w.commit().unwrap();
+            }
+        }
+        // 80 MiB: steps crossed in chunks 6 (30 → 35 MiB) and 12.
+        assert_eq!(synced_at.first(), Some(&6));
+        assert!(!drv.flushes.tracks(path), "the commit forgets the path");
+        let data = fs::read(dir.path().join(path)).unwrap();
+        assert_eq!(data.len(), 16 * chunk.len());
+        assert!(data.chunks(chunk.len()).all(|c| c == chunk));
     }
 }

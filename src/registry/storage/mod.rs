@@ -4,6 +4,7 @@
 //!
 //! The verbs are blocking; the store runs them on tokio's blocking pool.
 
+mod flush;
 pub mod fs;
 #[cfg(target_os = "linux")]
 mod nowait;
