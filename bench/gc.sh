@@ -38,38 +38,59 @@ trap cleanup EXIT
 
 python3 bench/gen_layout.py "$work/base" "$repos" "$per" "$layers"
 
-timed() { # log command...: prints the seconds of `command && sync`
-  local t0 t1
+dev_of() { # the block device (sysfs name) holding a directory
+  basename "$(realpath "$(findmnt -n -o SOURCE --target "$1")")"
+}
+
+discards() { # discard requests the device holding a directory has completed
+  local stat=/sys/class/block/$(dev_of "$1")/stat
+  if [ -r "$stat" ]; then awk '{print $12}' "$stat"; else echo 0; fi
+}
+
+timed() { # log command...: prints the seconds of `command && sync` and the
+  # discard requests sent to the device meanwhile (every block a collector
+  # frees is one when the filesystem is mounted with `discard`)
+  local t0 t1 n0 n1
+  n0=$(discards "$(dirname "$1")")
   t0=$(date +%s.%N)
   "${@:2}" > "$1" 2>&1
   sync
   t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc -l
+  n1=$(discards "$(dirname "$1")")
+  echo "$(echo "$t1 - $t0" | bc -l) $((n1 - n0))"
 }
 
 left() { find "$1/docker/registry/v2/blobs" -name data | wc -l; }
 
 bench_in() { # dir label: four copies, ABBA, one table row
-  local dir=$1 label=$2 copy d1 r1 r2 d2
+  local dir=$1 label=$2 copy d1 r1 r2 d2 dn rn
   for copy in d1 r1 r2 d2; do
     cp -a "$work/base" "$dir/$copy"
     printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\n' \
       "$dir/$copy" > "$dir/$copy.yml"
   done
   settle() { sync; sleep "${GC_BENCH_SETTLE:-30}"; }
-  settle; d1=$(timed "$dir/d1.log" docker-registry garbage-collect --delete-untagged=true "$dir/d1.yml")
-  settle; r1=$(timed "$dir/r1.log" "$regctl" gc --delete-untagged --min-age 0s --json --config "$dir/r1.yml")
-  settle; r2=$(timed "$dir/r2.log" "$regctl" gc --delete-untagged --min-age 0s --json --config "$dir/r2.yml")
-  settle; d2=$(timed "$dir/d2.log" docker-registry garbage-collect --delete-untagged=true "$dir/d2.yml")
-  printf '| %s | %.1f s (%.1f + %.1f) | %.1f s (%.1f + %.1f) | %.1fx | %s / %s |\n' "$label" \
+  settle; read -r d1 dn < <(timed "$dir/d1.log" docker-registry garbage-collect --delete-untagged=true "$dir/d1.yml")
+  settle; read -r r1 rn < <(timed "$dir/r1.log" "$regctl" gc --delete-untagged --min-age 0s --json --config "$dir/r1.yml")
+  settle; read -r r2 _ < <(timed "$dir/r2.log" "$regctl" gc --delete-untagged --min-age 0s --json --config "$dir/r2.yml")
+  settle; read -r d2 _ < <(timed "$dir/d2.log" docker-registry garbage-collect --delete-untagged=true "$dir/d2.yml")
+  printf '| %s | %.1f s (%.1f + %.1f) | %.1f s (%.1f + %.1f) | %.1fx | %s / %s | %s / %s |\n' "$label" \
     "$(echo "$d1 + $d2" | bc -l)" "$d1" "$d2" "$(echo "$r1 + $r2" | bc -l)" "$r1" "$r2" \
-    "$(echo "($d1 + $d2) / ($r1 + $r2)" | bc -l)" "$(left "$dir/d1")" "$(left "$dir/r1")" >> "$work/rows"
+    "$(echo "($d1 + $d2) / ($r1 + $r2)" | bc -l)" "$(left "$dir/d1")" "$(left "$dir/r1")" "$dn" "$rn" >> "$work/rows"
   [ "$(left "$dir/d1")" = "$(left "$dir/r1")" ] || echo "note: the two collectors disagree on what to keep ($label)" >&2
   rm -rf "$dir"/d1 "$dir"/r1 "$dir"/r2 "$dir"/d2
 }
 
-fs_of() { # the mount point, filesystem type and options of a directory
-  findmnt -n -o TARGET,FSTYPE,OPTIONS --target "$1" | awk '{print $2 " on " $1 " (" $3 ")"}'
+fs_of() { # the mount point, filesystem type and options of a directory,
+  # and whether it journals (without a journal, ext4 discards each freed
+  # extent synchronously inside unlink and rmdir instead of in batches at
+  # the journal's commit)
+  local journal=""
+  if [ "$(findmnt -n -o FSTYPE --target "$1")" = ext4 ]; then
+    journal=", journal"
+    ls /proc/fs/jbd2 2>/dev/null | grep -q "^$(dev_of "$1")-" || journal=", no journal"
+  fi
+  findmnt -n -o TARGET,FSTYPE,OPTIONS --target "$1" | awk -v j="$journal" '{print $2 " on " $1 j " (" $3 ")"}'
 }
 
 : > "$work/rows"
@@ -90,6 +111,6 @@ fi
 echo
 echo "GC of $((repos * per)) manifests and $((repos * per * (layers + 3))) blobs, --delete-untagged; each run is gc + sync, ABBA"
 echo
-echo "| filesystem | distribution 2.8 | regctl | ratio | blobs left (distribution / regctl) |"
-echo "|---|---|---|---|---|"
+echo "| filesystem | distribution 2.8 | regctl | ratio | blobs left (distribution / regctl) | discard requests, one run (distribution / regctl) |"
+echo "|---|---|---|---|---|---|"
 cat "$work/rows"
