@@ -27,6 +27,7 @@ import concurrent.futures
 import hashlib
 import http.client
 import json
+import mmap
 import os
 import re
 import shutil
@@ -146,25 +147,36 @@ class Blob:
         h.update(self.tag)
         self.digest = "sha256:" + h.hexdigest()
 
-    def read(self, offset, n):
-        """Bytes [offset, offset+n)."""
-        out = b""
+    def pieces(self, offset, n):
+        """Bytes [offset, offset+n) as views of the mapped base file plus,
+        at the end, the tag: the client sends them without copying, so its
+        own CPU (on the cores the servers use) stays out of the figures."""
+        out = []
         body = self.size - 8
         if offset < body:
-            with open(self.base, "rb") as f:
-                f.seek(offset)
-                out = f.read(min(n, body - offset))
+            out.append(mapped(self.base)[offset:min(offset + n, body)])
         if offset + n > body:
             start = max(offset, body) - body
-            out += self.tag[start:start + n - len(out)]
+            out.append(self.tag[start:offset + n - body])
         return out
 
     def chunks(self, block=MIB):
         offset = 0
         while offset < self.size:
-            data = self.read(offset, min(block, self.size - offset))
-            offset += len(data)
-            yield data
+            n = min(block, self.size - offset)
+            yield from self.pieces(offset, n)
+            offset += n
+
+
+_maps = {}
+
+
+def mapped(path):
+    """A read-only mapping of a file, kept for the run, as a memoryview."""
+    if path not in _maps:
+        with open(path, "rb") as f:
+            _maps[path] = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+    return _maps[path]
 
 
 def location_path(loc):
@@ -208,16 +220,16 @@ def push_chunked(srv, repo, blob):
     loc = start_upload(c, repo)
     offset = 0
     while offset < blob.size:
-        chunk = blob.read(offset, min(CHUNK, blob.size - offset))
-        c.request("PATCH", loc, body=chunk, headers={
+        n = min(CHUNK, blob.size - offset)
+        c.request("PATCH", loc, body=blob.pieces(offset, n), headers={
             "Content-Type": "application/octet-stream",
-            "Content-Range": f"{offset}-{offset + len(chunk) - 1}",
-            "Content-Length": str(len(chunk))})
+            "Content-Range": f"{offset}-{offset + n - 1}",
+            "Content-Length": str(n)})
         r = c.getresponse()
         r.read()
         assert r.status == 202, (r.status, srv.name)
         loc = location_path(r.getheader("Location"))
-        offset += len(chunk)
+        offset += n
     c.request("PUT", finish(loc, blob.digest), headers={"Content-Length": "0"})
     r = c.getresponse()
     r.read()
