@@ -147,10 +147,6 @@ impl SendfileStream {
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) if refused(&e) => {
-                    self.unsupported = true;
-                    return Poll::Ready(Err(e));
-                }
                 Err(e) => return Poll::Ready(Err(e)),
             }
         }
@@ -201,7 +197,7 @@ impl AsyncWrite for SendfileStream {
         if !this.unsupported {
             if let Some((file, offset)) = source_of(&bufs[0]) {
                 match ready!(this.poll_send_file(cx, &file, offset, bufs[0].len())) {
-                    Err(e) if refused(&e) => {}
+                    Err(e) if refused(&e) => this.unsupported = true,
                     done => return Poll::Ready(done),
                 }
             }

@@ -62,9 +62,12 @@ impl Flushes {
         if let Some(e) = &state.error {
             return Err(copy(e));
         }
+        if state.running {
+            return Ok(false);
+        }
         // Without a second descriptor or a thread this is only a missed
         // head start: the commit's own fsync still covers everything.
-        let (true, Ok(file)) = (!state.running, file.try_clone()) else {
+        let Ok(file) = file.try_clone() else {
             return Ok(false);
         };
         state.running = true;

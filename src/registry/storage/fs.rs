@@ -76,7 +76,7 @@ struct FsWriter {
     size: u64,
     path: String,
     flushes: Arc<Flushes>,
-    /// The size when the last background sync was started (or the file
+    /// The size when a background sync was last asked for (or the file
     /// was opened).
     unsynced: u64,
 }
@@ -86,10 +86,12 @@ impl Write for FsWriter {
         let n = self.file.write(buf)?;
         self.size += n as u64;
         // At every STEP boundary of the file, not of this writer: a chunked
-        // upload opens a writer per chunk, often smaller than a step.
-        let crossed = self.size / flush::STEP > self.unsynced / flush::STEP;
-        if crossed && self.flushes.start(&self.path, &self.file)? {
+        // upload opens a writer per chunk, often smaller than a step. Asked
+        // once per boundary: while an earlier sync still runs, this one is
+        // skipped rather than retried on every write.
+        if self.size / flush::STEP > self.unsynced / flush::STEP {
             self.unsynced = self.size;
+            self.flushes.start(&self.path, &self.file)?;
         }
         Ok(n)
     }
