@@ -6,7 +6,15 @@
 //!     cargo run --release --example loadgen -- URL [--method GET|HEAD]
 //!         [--connections 32] [--threads 2] [--seconds 8] [--header 'K: V']...
 //!
-//! Prints one JSON object: requests, rps, p50_ms, p99_ms, non2xx, errors.
+//!         [--once]
+//!
+//! `--once` sends one request per connection instead of looping until the
+//! deadline: the concurrent blob pulls use it, streaming each body and
+//! counting its bytes without keeping them, so the client's share of the
+//! two cores is one process reading sockets rather than 32 curl processes.
+//!
+//! Prints one JSON object: requests, rps, p50_ms, p99_ms, non2xx, errors,
+//! bytes (body bytes received) and seconds (wall time of the run).
 
 use std::time::{Duration, Instant};
 
@@ -20,6 +28,7 @@ struct Args {
     connections: usize,
     threads: usize,
     seconds: f64,
+    once: bool,
     headers: Vec<(String, String)>,
 }
 
@@ -31,6 +40,7 @@ fn parse_args() -> Result<Args, String> {
         connections: 32,
         threads: 2,
         seconds: 8.0,
+        once: false,
         headers: Vec::new(),
     };
     let mut url = None;
@@ -41,6 +51,7 @@ fn parse_args() -> Result<Args, String> {
             "--connections" => args.connections = value()?.parse().map_err(|e| format!("{e}"))?,
             "--threads" => args.threads = value()?.parse().map_err(|e| format!("{e}"))?,
             "--seconds" => args.seconds = value()?.parse().map_err(|e| format!("{e}"))?,
+            "--once" => args.once = true,
             "--header" => {
                 let h = value()?;
                 let (k, v) = h.split_once(':').ok_or("--header wants 'Name: value'")?;
@@ -60,6 +71,7 @@ struct Tally {
     latencies_us: Vec<u32>,
     non2xx: u64,
     errors: u64,
+    bytes: u64,
 }
 
 async fn connection(args: std::sync::Arc<Args>, deadline: Instant) -> Tally {
@@ -90,11 +102,18 @@ async fn connection(args: std::sync::Arc<Args>, deadline: Instant) -> Tally {
         let answer = async {
             let resp = sender.send_request(req).await?;
             let status = resp.status();
-            resp.into_body().collect().await?;
-            Ok::<_, hyper::Error>(status)
+            let mut body = resp.into_body();
+            let mut bytes = 0u64;
+            while let Some(frame) = body.frame().await {
+                if let Some(data) = frame?.data_ref() {
+                    bytes += data.len() as u64;
+                }
+            }
+            Ok::<_, hyper::Error>((status, bytes))
         };
         match answer.await {
-            Ok(status) => {
+            Ok((status, bytes)) => {
+                tally.bytes += bytes;
                 tally
                     .latencies_us
                     .push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
@@ -106,6 +125,9 @@ async fn connection(args: std::sync::Arc<Args>, deadline: Instant) -> Tally {
                 tally.errors += 1;
                 break;
             }
+        }
+        if args.once {
+            break;
         }
     }
     tally
@@ -136,6 +158,7 @@ fn main() {
             total.latencies_us.extend(t.latencies_us);
             total.non2xx += t.non2xx;
             total.errors += t.errors;
+            total.bytes += t.bytes;
         }
         (total, start.elapsed())
     });
@@ -149,12 +172,14 @@ fn main() {
         f64::from(lat[i]) / 1000.0
     };
     println!(
-        "{{\"requests\": {}, \"rps\": {:.1}, \"p50_ms\": {:.3}, \"p99_ms\": {:.3}, \"non2xx\": {}, \"errors\": {}}}",
+        "{{\"requests\": {}, \"rps\": {:.1}, \"p50_ms\": {:.3}, \"p99_ms\": {:.3}, \"non2xx\": {}, \"errors\": {}, \"bytes\": {}, \"seconds\": {:.3}}}",
         lat.len(),
         lat.len() as f64 / elapsed.as_secs_f64(),
         pct(0.50),
         pct(0.99),
         total.non2xx,
-        total.errors
+        total.errors,
+        total.bytes,
+        elapsed.as_secs_f64()
     );
 }

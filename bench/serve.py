@@ -19,8 +19,11 @@ it already stores.
                   container image runs (RUSTFLAGS=-C target-feature=+crt-static)
 
 Needs: cargo, docker-registry, curl, openssl (apt-get install
-docker-registry curl openssl). Manifest GET and HEAD load comes from
-bench/loadgen.rs (built here with cargo).
+docker-registry curl openssl). Manifest GET and HEAD load and the
+concurrent pulls come from bench/loadgen.rs (built here with cargo): one
+client process reading 32 sockets, so the clients' own CPU on the two cores
+the servers share stays small; the concurrent pulls are also run with 32
+curl processes for comparison.
 """
 
 import concurrent.futures
@@ -282,6 +285,18 @@ def load(loadgen, srv, path, method):
     return r["rps"], r["p50_ms"], r["p99_ms"]
 
 
+def pull_once(loadgen, srv, path):
+    """CLIENTS connections from one load-generator process, each pulling
+    `path` once and counting the body's bytes; returns the bytes received."""
+    out = subprocess.run(
+        [loadgen, f"http://127.0.0.1:{srv.port}{path}", "--once",
+         "--connections", str(CLIENTS), "--threads", "2"],
+        capture_output=True, text=True, check=True).stdout
+    r = json.loads(out)
+    assert r["non2xx"] == 0 and r["errors"] == 0, (srv.name, path, r)
+    return r["bytes"]
+
+
 def generate_listing(root, repos, tags):
     """Writes distribution's layout directly: `repos` repositories with
     `tags` tags each, all pointing at one manifest."""
@@ -368,13 +383,20 @@ def one_round(s, rnd, base, r, tag):
     many = Blob(base, CONCURRENT_BLOB, next(tag))
     push_monolithic(s, f"bench/many{rnd}", many)
 
-    def concurrent_pulls():
+    def loadgen_pulls():
+        n = pull_once(s.loadgen, s, f"/v2/bench/many{rnd}/blobs/{many.digest}")
+        if n != CLIENTS * CONCURRENT_BLOB:
+            sys.exit(f"short concurrent pull from {s.name}: {n} bytes")
+    mbs, cpu = timed_transfer(s, CLIENTS * CONCURRENT_BLOB, loadgen_pulls)
+    add("pull_concurrent", mbs)
+    add("pull_concurrent_cpu", cpu)
+
+    def curl_pulls():
         with concurrent.futures.ThreadPoolExecutor(CLIENTS) as ex:
             sizes = list(ex.map(lambda _: curl_pull(s, f"bench/many{rnd}", many.digest), range(CLIENTS)))
         assert all(n == CONCURRENT_BLOB for n in sizes)
-    mbs, cpu = timed_transfer(s, CLIENTS * CONCURRENT_BLOB, concurrent_pulls)
-    add("pull_concurrent", mbs)
-    add("pull_concurrent_cpu", cpu)
+    mbs, _ = timed_transfer(s, CLIENTS * CONCURRENT_BLOB, curl_pulls)
+    add("pull_concurrent_curl", mbs)
 
     if rnd == 0:
         config_digest = push_small(s, "bench/app", b"{}")
@@ -491,6 +513,7 @@ def main():
     row("  server CPU per GB pulled", "pull_cpu", "s", False)
     row(f"{CLIENTS} concurrent pulls of {CONCURRENT_BLOB // MIB} MiB", "pull_concurrent", "MB/s", True, 2)
     row("  server CPU per GB pulled", "pull_concurrent_cpu", "s", False)
+    row(f"  the same with {CLIENTS} curl processes", "pull_concurrent_curl", "MB/s", True)
     row(f"manifest GET by tag, {CLIENTS} conns", "get", "req/s", True, 10, 0)
     row("manifest GET p50", "get", "ms", False, None, 1)
     row("manifest GET p99", "get", "ms", False, None, 2)
