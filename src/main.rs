@@ -2,6 +2,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod libm_symbols;
+
 fn main() -> ExitCode {
     let cli = regctl::cli::Cli::parse();
     match regctl::commands::run(cli) {

@@ -207,6 +207,32 @@ fn plain_http_without_tls_serves_too() {
     );
 }
 
+/// The binary carries its own `pow` (src/libm_symbols.rs) so a running server never
+/// loads libm.so.6; the runtime's workers, which call it, still serve.
+#[test]
+fn a_serving_registry_has_not_loaded_libm() {
+    let reg = Registry::start_with(Options {
+        tls: false,
+        auth: false,
+        ..Options::default()
+    });
+    for i in 0..20 {
+        let body = format!("blob {i}");
+        let d = reg.push_blob("maths", body.as_bytes());
+        let r = reg.request("GET", &format!("/v2/maths/blobs/{d}"), &[], None, None);
+        assert_eq!(r.body, body.as_bytes());
+    }
+    let maps = std::fs::read_to_string(format!("/proc/{}/maps", reg.pid())).unwrap();
+    assert!(
+        maps.contains("libc.so"),
+        "not a dynamic glibc build:\n{maps}"
+    );
+    assert!(
+        !maps.contains("libm.so"),
+        "regctl serve mapped libm:\n{maps}"
+    );
+}
+
 #[test]
 fn host_headers_and_client_certificates() {
     let mut reg = Registry::start_with(Options {
