@@ -65,6 +65,7 @@ pub(super) fn run(dir: &std::path::Path, args: &ServeArgs) -> anyhow::Result<Exi
         .context("starting the async runtime")?;
     runtime.block_on(async {
         let server = Server::bind(config).await?;
+        crate::registry::memory::release_startup_memory();
         server.run().await;
         anyhow::Ok(())
     })?;

@@ -30,3 +30,17 @@ pub fn keep_request_buffers() {
         libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
     }
 }
+
+/// Hands back to the kernel the heap pages start-up freed (the parsed
+/// command line and configuration, certificate and htpasswd loading):
+/// [`keep_request_buffers`] raises the threshold at which glibc does this
+/// by itself, so without this call they would stay resident for the life
+/// of the server. Call once the listener is bound, before serving.
+pub fn release_startup_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes the allocator's locks itself and only
+    // returns free pages; no allocation is invalidated.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
