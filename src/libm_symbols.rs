@@ -7,9 +7,9 @@
 //! libm.so.6 for them costs every process the library's load and its
 //! relocations, whose IFUNC resolvers touch about 0.5 MiB of libm's pages:
 //! a fourteenth of an idle `regctl serve`'s resident memory. Defining the
-//! symbols here (with the `libm` crate's ports of musl's functions, accurate to
-//! within one ulp like glibc's) lets the linker resolve them in the binary
-//! and drop libm.so.6 from the needed libraries.
+//! symbols here (with the `libm` crate's ports of musl's functions,
+//! accurate to within one ulp like glibc's) lets the linker resolve them in
+//! the binary and drop libm.so.6 from the needed libraries.
 
 /// The C `pow` the compiler's float intrinsics call.
 // SAFETY: the linker takes this definition for the binary's undefined

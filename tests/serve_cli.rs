@@ -207,8 +207,9 @@ fn plain_http_without_tls_serves_too() {
     );
 }
 
-/// The binary carries its own `pow` (src/libm_symbols.rs) so a running server never
-/// loads libm.so.6; the runtime's workers, which call it, still serve.
+/// The binary carries its own `pow` and `log` (src/libm_symbols.rs) so a
+/// running server never loads libm.so.6; the runtime's workers, which call
+/// `pow`, still serve.
 #[test]
 fn a_serving_registry_has_not_loaded_libm() {
     let reg = Registry::start_with(Options {

@@ -1,4 +1,5 @@
-//! How the server asks glibc's allocator to keep freed request buffers.
+//! How the server tunes glibc's allocator: keep freed request buffers for
+//! the next request, and give back what start-up no longer needs.
 //!
 //! Every chunk of an upload passes through a buffer of up to 128 KiB that is
 //! filled by the socket on a runtime thread and freed by the writer thread.
