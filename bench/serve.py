@@ -273,28 +273,30 @@ def push_small(srv, repo, data):
     return digest
 
 
-def load(loadgen, srv, path, method):
-    """(requests/s, p50 ms, p99 ms) at CLIENTS keep-alive connections."""
+def run_loadgen(srv, path, *args):
+    """Runs bench/loadgen.rs against `path` with CLIENTS connections from
+    one process; returns its JSON report, after checking every request got
+    a 2xx answer."""
     out = subprocess.run(
-        [loadgen, f"http://127.0.0.1:{srv.port}{path}", "--method", method,
-         "--connections", str(CLIENTS), "--threads", "2", "--seconds", str(LOAD_SECONDS),
-         "--header", f"Accept: {MANIFEST_TYPE}"],
+        [srv.loadgen, f"http://127.0.0.1:{srv.port}{path}",
+         "--connections", str(CLIENTS), "--threads", "2", *args],
         capture_output=True, text=True, check=True).stdout
     r = json.loads(out)
-    assert r["non2xx"] == 0 and r["errors"] == 0, (srv.name, method, r)
+    assert r["non2xx"] == 0 and r["errors"] == 0, (srv.name, path, args, r)
+    return r
+
+
+def load(srv, path, method):
+    """(requests/s, p50 ms, p99 ms) at CLIENTS keep-alive connections."""
+    r = run_loadgen(srv, path, "--method", method, "--seconds", str(LOAD_SECONDS),
+                    "--header", f"Accept: {MANIFEST_TYPE}")
     return r["rps"], r["p50_ms"], r["p99_ms"]
 
 
-def pull_once(loadgen, srv, path):
-    """CLIENTS connections from one load-generator process, each pulling
-    `path` once and counting the body's bytes; returns the bytes received."""
-    out = subprocess.run(
-        [loadgen, f"http://127.0.0.1:{srv.port}{path}", "--once",
-         "--connections", str(CLIENTS), "--threads", "2"],
-        capture_output=True, text=True, check=True).stdout
-    r = json.loads(out)
-    assert r["non2xx"] == 0 and r["errors"] == 0, (srv.name, path, r)
-    return r["bytes"]
+def pull_once(srv, path):
+    """Each connection pulls `path` once, counting the body's bytes;
+    returns the bytes received."""
+    return run_loadgen(srv, path, "--once")["bytes"]
 
 
 def generate_listing(root, repos, tags):
@@ -384,7 +386,7 @@ def one_round(s, rnd, base, r, tag):
     push_monolithic(s, f"bench/many{rnd}", many)
 
     def loadgen_pulls():
-        n = pull_once(s.loadgen, s, f"/v2/bench/many{rnd}/blobs/{many.digest}")
+        n = pull_once(s, f"/v2/bench/many{rnd}/blobs/{many.digest}")
         if n != CLIENTS * CONCURRENT_BLOB:
             sys.exit(f"short concurrent pull from {s.name}: {n} bytes")
     mbs, cpu = timed_transfer(s, CLIENTS * CONCURRENT_BLOB, loadgen_pulls)
@@ -404,8 +406,8 @@ def one_round(s, rnd, base, r, tag):
         c.request("POST", f"/v2/bench/app/blobs/uploads/?mount={many.digest}&from=bench/many{rnd}")
         c.getresponse().read()
         put_manifest(s, "bench/app", "latest", config_digest, many.digest, CONCURRENT_BLOB)
-    add("get", load(s.loadgen, s, "/v2/bench/app/manifests/latest", "GET"))
-    add("head", load(s.loadgen, s, "/v2/bench/app/manifests/latest", "HEAD"))
+    add("get", load(s, "/v2/bench/app/manifests/latest", "GET"))
+    add("head", load(s, "/v2/bench/app/manifests/latest", "HEAD"))
     add("tags", requests_per_second(s, f"/v2/list/repo-{REPOS // 2:04d}/tags/list", 200))
     add("catalog", requests_per_second(s, f"/v2/_catalog?n={REPOS}", 10 if not QUICK else 20))
 
