@@ -14,7 +14,10 @@
 # differ a lot: with the `discard` mount option every freed block is a
 # synchronous TRIM sent to the device, so deletion speed is the device's,
 # not the collector's; Debian and Ubuntu mount ext4 without it (and trim
-# weekly with fstrim.timer).
+# weekly with fstrim.timer). Where a collector's run sent discards, the
+# last column measures how many a second the device completes with 32
+# deletions in flight (bench/discard_rate.py) and so the fastest any run
+# that frees that many blocks can be.
 #
 # Each timed run is `gc` followed by `sync`, so a collector pays for
 # writing out its own changes instead of leaving them to the next run. The
@@ -47,6 +50,17 @@ discards() { # discard requests the device holding a directory has completed
   if [ -r "$stat" ]; then awk '{print $12}' "$stat"; else echo 0; fi
 }
 
+discard_floor() { # dir discards d1 d2: when a regctl run sent discards, the
+  # device's rate of them under 32 concurrent deletions, the shortest a run
+  # sending that many can take, and the best ratio that leaves possible
+  local dir=$1 n=$2 rate stat=/sys/class/block/$(dev_of "$1")/stat
+  if [ "$n" = 0 ] || [ ! -r "$stat" ]; then echo "none sent"; return; fi
+  rate=$(python3 bench/discard_rate.py "$dir/probe" "$stat")
+  if [ "$rate" = 0 ]; then echo "none sent by the probe"; return; fi
+  printf '%s/s: regctl >= %.1f s, ratio <= %.1fx' "$rate" "$(echo "$n / $rate" | bc -l)" \
+    "$(echo "($3 + $4) / 2 / ($n / $rate)" | bc -l)"
+}
+
 timed() { # log command...: prints the seconds of `command && sync` and the
   # discard requests sent to the device meanwhile (every block a collector
   # frees is one when the filesystem is mounted with `discard`)
@@ -74,9 +88,10 @@ bench_in() { # dir label: four copies, ABBA, one table row
   settle; read -r r1 rn < <(timed "$dir/r1.log" "$regctl" gc --delete-untagged --min-age 0s --json --config "$dir/r1.yml")
   settle; read -r r2 _ < <(timed "$dir/r2.log" "$regctl" gc --delete-untagged --min-age 0s --json --config "$dir/r2.yml")
   settle; read -r d2 _ < <(timed "$dir/d2.log" docker-registry garbage-collect --delete-untagged=true "$dir/d2.yml")
-  printf '| %s | %.1f s (%.1f + %.1f) | %.1f s (%.1f + %.1f) | %.1fx | %s / %s | %s / %s |\n' "$label" \
+  printf '| %s | %.1f s (%.1f + %.1f) | %.1f s (%.1f + %.1f) | %.1fx | %s / %s | %s / %s | %s |\n' "$label" \
     "$(echo "$d1 + $d2" | bc -l)" "$d1" "$d2" "$(echo "$r1 + $r2" | bc -l)" "$r1" "$r2" \
-    "$(echo "($d1 + $d2) / ($r1 + $r2)" | bc -l)" "$(left "$dir/d1")" "$(left "$dir/r1")" "$dn" "$rn" >> "$work/rows"
+    "$(echo "($d1 + $d2) / ($r1 + $r2)" | bc -l)" "$(left "$dir/d1")" "$(left "$dir/r1")" "$dn" "$rn" \
+    "$(discard_floor "$dir" "$rn" "$d1" "$d2")" >> "$work/rows"
   [ "$(left "$dir/d1")" = "$(left "$dir/r1")" ] || echo "note: the two collectors disagree on what to keep ($label)" >&2
   rm -rf "$dir"/d1 "$dir"/r1 "$dir"/r2 "$dir"/d2
 }
@@ -111,6 +126,6 @@ fi
 echo
 echo "GC of $((repos * per)) manifests and $((repos * per * (layers + 3))) blobs, --delete-untagged; each run is gc + sync, ABBA"
 echo
-echo "| filesystem | distribution 2.8 | regctl | ratio | blobs left (distribution / regctl) | discard requests, one run (distribution / regctl) |"
-echo "|---|---|---|---|---|---|"
+echo "| filesystem | distribution 2.8 | regctl | ratio | blobs left (distribution / regctl) | discard requests, one run (distribution / regctl) | device's discard rate and the floor it sets |"
+echo "|---|---|---|---|---|---|---|"
 cat "$work/rows"
