@@ -10,7 +10,10 @@ removed); STAT_FILE is the device's /sys/class/block/<dev>/stat, whose 12th
 field counts completed discards. Prints the rate, or 0 when deleting sent no
 discards (the filesystem is not mounted with `discard`). On a filesystem that
 discards every freed block synchronously, a collector that frees N blocks
-cannot finish in less than N divided by this rate, however it deletes.
+cannot finish in less than N divided by the device's rate, however it
+deletes. The rate varies from moment to moment and is higher for freshly
+written neighbouring files like these than for an aged layout, so this is
+an optimistic estimate of it, and the floor it gives a low one.
 """
 import os
 import sys

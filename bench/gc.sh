@@ -17,7 +17,7 @@
 # weekly with fstrim.timer). Where a collector's run sent discards, the
 # last column measures how many a second the device completes with 32
 # deletions in flight (bench/discard_rate.py) and so the fastest any run
-# that frees that many blocks can be.
+# that frees that many blocks could be at that rate.
 #
 # Each timed run is `gc` followed by `sync`, so a collector pays for
 # writing out its own changes instead of leaving them to the next run. The
@@ -51,13 +51,15 @@ discards() { # discard requests the device holding a directory has completed
 }
 
 discard_floor() { # dir discards d1 d2: when a regctl run sent discards, the
-  # device's rate of them under 32 concurrent deletions, the shortest a run
-  # sending that many can take, and the best ratio that leaves possible
+  # device's rate of them under 32 concurrent deletions just after (it
+  # varies with the moment and with how close together the freed blocks
+  # lie), the shortest a run sending that many could take at that rate, and
+  # the best ratio that would leave possible
   local dir=$1 n=$2 rate stat=/sys/class/block/$(dev_of "$1")/stat
   if [ "$n" = 0 ] || [ ! -r "$stat" ]; then echo "none sent"; return; fi
   rate=$(python3 bench/discard_rate.py "$dir/probe" "$stat")
   if [ "$rate" = 0 ]; then echo "none sent by the probe"; return; fi
-  printf '%s/s: regctl >= %.1f s, ratio <= %.1fx' "$rate" "$(echo "$n / $rate" | bc -l)" \
+  printf '%s/s just after: at that rate regctl needs >= %.1f s (ratio <= %.1fx)' "$rate" "$(echo "$n / $rate" | bc -l)" \
     "$(echo "($3 + $4) / 2 / ($n / $rate)" | bc -l)"
 }
 
