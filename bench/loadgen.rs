@@ -5,7 +5,6 @@
 //!
 //!     cargo run --release --example loadgen -- URL [--method GET|HEAD]
 //!         [--connections 32] [--threads 2] [--seconds 8] [--header 'K: V']...
-//!
 //!         [--once]
 //!
 //! `--once` sends one request per connection instead of looping until the
