@@ -5,12 +5,21 @@
 //!
 //!     cargo run --release --example loadgen -- URL [--method GET|HEAD]
 //!         [--connections 32] [--threads 2] [--seconds 8] [--header 'K: V']...
-//!         [--once]
+//!         [--once [--discard]]
 //!
 //! `--once` sends one request per connection instead of looping until the
 //! deadline: the concurrent blob pulls use it, streaming each body and
 //! counting its bytes without keeping them, so the client's share of the
 //! two cores is one process reading sockets rather than 32 curl processes.
+//!
+//! `--discard` (with `--once`, GET) also leaves the body's bytes in the
+//! kernel: after the response head it receives with `MSG_TRUNC`, which
+//! counts and frees the data without copying it to the client. Over
+//! loopback on a shared machine the receiver's copy otherwise runs on the
+//! cores the server is measured on; on a network it runs on the client's
+//! machine. The bytes still cross the server's whole send path and the
+//! kernel's TCP receive path, and the count is checked against the
+//! Content-Length.
 //!
 //! Prints one JSON object: requests, rps, p50_ms, p99_ms, non2xx, errors,
 //! bytes (body bytes received) and seconds (wall time of the run).
@@ -28,6 +37,7 @@ struct Args {
     threads: usize,
     seconds: f64,
     once: bool,
+    discard: bool,
     headers: Vec<(String, String)>,
 }
 
@@ -40,6 +50,7 @@ fn parse_args() -> Result<Args, String> {
         threads: 2,
         seconds: 8.0,
         once: false,
+        discard: false,
         headers: Vec::new(),
     };
     let mut url = None;
@@ -51,6 +62,7 @@ fn parse_args() -> Result<Args, String> {
             "--threads" => args.threads = value()?.parse().map_err(|e| format!("{e}"))?,
             "--seconds" => args.seconds = value()?.parse().map_err(|e| format!("{e}"))?,
             "--once" => args.once = true,
+            "--discard" => args.discard = true,
             "--header" => {
                 let h = value()?;
                 let (k, v) = h.split_once(':').ok_or("--header wants 'Name: value'")?;
@@ -62,6 +74,9 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     args.url = url.ok_or("usage: loadgen URL [--method M] [--connections N] [--seconds S]")?;
+    if args.discard && (!args.once || args.method != hyper::Method::GET) {
+        return Err("--discard goes with --once and GET".into());
+    }
     Ok(args)
 }
 
@@ -132,6 +147,104 @@ async fn connection(args: std::sync::Arc<Args>, deadline: Instant) -> Tally {
     tally
 }
 
+/// The status and Content-Length of a response head (`\r\n\r\n` excluded).
+fn parse_head(head: &[u8]) -> Result<(u16, u64), String> {
+    let head = std::str::from_utf8(head).map_err(|_| "response head is not UTF-8")?;
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or("no status line")?;
+    let length = lines
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse().ok())
+        .ok_or("no Content-Length (chunked answers are not supported with --discard)")?;
+    Ok((status, length))
+}
+
+/// Receives and drops up to `n` bytes without copying them out of the
+/// kernel; returns how many were dropped (0 at end of stream).
+fn recv_discarding(stream: &tokio::net::TcpStream, n: usize) -> std::io::Result<usize> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: with MSG_TRUNC, TCP frees the bytes without writing to the
+    // buffer, so a null one of any length is never touched.
+    let got = unsafe {
+        libc::recv(
+            stream.as_raw_fd(),
+            std::ptr::null_mut(),
+            n,
+            libc::MSG_TRUNC | libc::MSG_DONTWAIT,
+        )
+    };
+    if got < 0 {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(got as usize)
+    }
+}
+
+/// One GET whose body is dropped in the kernel (`--discard`).
+async fn pull_discarding(args: std::sync::Arc<Args>) -> Tally {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tally = Tally::default();
+    let authority = args.url.authority().expect("URL with host:port").clone();
+    let t0 = Instant::now();
+    let answer = async {
+        let mut stream = tokio::net::TcpStream::connect(authority.as_str()).await?;
+        let path = args.url.path_and_query().map_or("/", |p| p.as_str());
+        let mut request = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\n");
+        for (k, v) in &args.headers {
+            request.push_str(&format!("{k}: {v}\r\n"));
+        }
+        request.push_str("\r\n");
+        stream.write_all(request.as_bytes()).await?;
+        let mut buf = vec![0u8; 16 * 1024];
+        let mut filled = 0;
+        let end = loop {
+            if let Some(i) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+                break i;
+            }
+            if filled == buf.len() {
+                return Err(std::io::Error::other("response head over 16 KiB"));
+            }
+            match stream.read(&mut buf[filled..]).await? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => filled += n,
+            }
+        };
+        let (status, length) = parse_head(&buf[..end]).map_err(std::io::Error::other)?;
+        let mut received = (filled - end - 4) as u64;
+        while received < length {
+            let left = usize::try_from(length - received).unwrap_or(usize::MAX);
+            let n = stream
+                .async_io(tokio::io::Interest::READABLE, || {
+                    recv_discarding(&stream, left)
+                })
+                .await?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            received += n as u64;
+        }
+        Ok::<_, std::io::Error>((status, received))
+    };
+    match answer.await {
+        Ok((status, bytes)) => {
+            tally.bytes += bytes;
+            tally
+                .latencies_us
+                .push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
+            if !(200..300).contains(&status) {
+                tally.non2xx += 1;
+            }
+        }
+        Err(_) => tally.errors += 1,
+    }
+    tally
+}
+
 fn main() {
     let args = match parse_args() {
         Ok(a) => std::sync::Arc::new(a),
@@ -149,7 +262,13 @@ fn main() {
         let start = Instant::now();
         let deadline = start + Duration::from_secs_f64(args.seconds);
         let tasks: Vec<_> = (0..args.connections)
-            .map(|_| tokio::spawn(connection(args.clone(), deadline)))
+            .map(|_| {
+                if args.discard {
+                    tokio::spawn(pull_discarding(args.clone()))
+                } else {
+                    tokio::spawn(connection(args.clone(), deadline))
+                }
+            })
             .collect();
         let mut total = Tally::default();
         for t in tasks {
