@@ -88,6 +88,18 @@ struct Tally {
     bytes: u64,
 }
 
+impl Tally {
+    /// Records an answer that arrived `t0.elapsed()` after its request.
+    fn answered(&mut self, t0: Instant, success: bool, bytes: u64) {
+        self.bytes += bytes;
+        self.latencies_us
+            .push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
+        if !success {
+            self.non2xx += 1;
+        }
+    }
+}
+
 async fn connection(args: std::sync::Arc<Args>, deadline: Instant) -> Tally {
     let mut tally = Tally::default();
     let authority = args.url.authority().expect("URL with host:port").clone();
@@ -126,15 +138,7 @@ async fn connection(args: std::sync::Arc<Args>, deadline: Instant) -> Tally {
             Ok::<_, hyper::Error>((status, bytes))
         };
         match answer.await {
-            Ok((status, bytes)) => {
-                tally.bytes += bytes;
-                tally
-                    .latencies_us
-                    .push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
-                if !status.is_success() {
-                    tally.non2xx += 1;
-                }
-            }
+            Ok((status, bytes)) => tally.answered(t0, status.is_success(), bytes),
             Err(_) => {
                 tally.errors += 1;
                 break;
@@ -231,15 +235,7 @@ async fn pull_discarding(args: std::sync::Arc<Args>) -> Tally {
         Ok::<_, std::io::Error>((status, received))
     };
     match answer.await {
-        Ok((status, bytes)) => {
-            tally.bytes += bytes;
-            tally
-                .latencies_us
-                .push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
-            if !(200..300).contains(&status) {
-                tally.non2xx += 1;
-            }
-        }
+        Ok((status, bytes)) => tally.answered(t0, (200..300).contains(&status), bytes),
         Err(_) => tally.errors += 1,
     }
     tally
