@@ -485,6 +485,19 @@ mod wizard {
             .args(["init", "--trust-root"])
             .arg(dir.with_extension("root"))
             .args(extra);
+        // rexpect turns echo off on the pty; a person's terminal has it on,
+        // and `type_hidden` needs the hidden prompt's switch to be visible.
+        // SAFETY: only async-signal-safe calls on the child's own stdin.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+                let mut t = termios(0)?;
+                t.c_lflag |= libc::ECHO;
+                if libc::tcsetattr(0, libc::TCSANOW, &t) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
         spawn_with_options(
             cmd,
             rexpect::reader::Options::new()
@@ -496,10 +509,43 @@ mod wizard {
 
     const ENTER: &str = "\r";
 
+    /// A terminal's settings; no allocation, so it may run before `exec`.
+    fn termios(fd: std::os::fd::RawFd) -> std::io::Result<libc::termios> {
+        let mut t = std::mem::MaybeUninit::<libc::termios>::uninit();
+        // SAFETY: a pointer to space for one termios; on success it is filled.
+        unsafe {
+            if libc::tcgetattr(fd, t.as_mut_ptr()) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(t.assume_init())
+        }
+    }
+
     /// Sends keys and flushes (rexpect buffers what it sends).
     fn press(p: &mut PtySession, keys: &str) {
         p.send(keys).unwrap();
         p.flush().unwrap();
+    }
+
+    /// Types a line into a hidden (password) prompt once that prompt reads.
+    ///
+    /// The prompt text appears before the terminal is switched to no-echo,
+    /// and that switch discards pending input (`TCSAFLUSH`, as `getpass`
+    /// does), so a line sent on seeing the text alone can be lost. Echo
+    /// turning off on the pty is the sign that the flush is over.
+    fn type_hidden(p: &mut PtySession, line: &str) {
+        use std::os::fd::AsRawFd;
+        let pty = p.process().get_file_handle().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        // On Linux a pty master's termios calls act on its terminal side.
+        while termios(pty.as_raw_fd()).unwrap().c_lflag & libc::ECHO != 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the password prompt never turned echo off"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        p.send_line(line).unwrap();
     }
 
     #[test]
@@ -540,9 +586,9 @@ mod wizard {
         press(&mut p, "j"); // down: type it
         press(&mut p, ENTER);
         p.exp_string("Password for alice:").unwrap();
-        p.send_line("wizard-pass-1").unwrap();
+        type_hidden(&mut p, "wizard-pass-1");
         p.exp_string("Repeat it").unwrap();
-        p.send_line("wizard-pass-1").unwrap();
+        type_hidden(&mut p, "wizard-pass-1");
         p.exp_string("Step 8/8: Summary").unwrap();
         p.exp_string("for reg.example.lan, 127.0.0.1").unwrap();
         p.exp_string("Apply?").unwrap();
