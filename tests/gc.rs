@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::oci::Layout;
 use common::registry::{OCI_MANIFEST, PASSWORD, Registry, USER, image_manifest, sha256};
@@ -436,15 +436,12 @@ fn serve_collects_on_its_own_schedule() {
         OCI_MANIFEST,
         &image_manifest((&c, 2), &[], json!({})),
     );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while blob_path(&reg, &orphan).exists() {
-        assert!(
-            Instant::now() < deadline,
-            "scheduled GC did not run: {}",
-            reg.log()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    common::wait_until(
+        Duration::from_secs(20),
+        Duration::from_millis(200),
+        || !blob_path(&reg, &orphan).exists(),
+        || format!("scheduled GC did not run: {}", reg.log()),
+    );
     assert!(reg.log().contains("garbage collection finished"));
     assert_eq!(
         reg.req("GET", &format!("/v2/app/manifests/{d}"), &[], None)

@@ -536,15 +536,13 @@ mod wizard {
     fn type_hidden(p: &mut PtySession, line: &str) {
         use std::os::fd::AsRawFd;
         let pty = p.process().get_file_handle().unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         // On Linux a pty master's termios calls act on its terminal side.
-        while termios(pty.as_raw_fd()).unwrap().c_lflag & libc::ECHO != 0 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the password prompt never turned echo off"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
+        common::wait_until(
+            std::time::Duration::from_secs(60),
+            std::time::Duration::from_millis(5),
+            || termios(pty.as_raw_fd()).unwrap().c_lflag & libc::ECHO == 0,
+            || "the password prompt never turned echo off".into(),
+        );
         p.send_line(line).unwrap();
     }
 

@@ -840,16 +840,14 @@ fn htpasswd_changes_apply_without_restart() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while reg
-        .request("GET", "/v2/", &[], None, Some(("bob", "pw2")))
-        .status
-        != 200
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "new user not picked up"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    common::wait_until(
+        std::time::Duration::from_secs(10),
+        std::time::Duration::from_millis(200),
+        || {
+            reg.request("GET", "/v2/", &[], None, Some(("bob", "pw2")))
+                .status
+                == 200
+        },
+        || "new user not picked up".into(),
+    );
 }

@@ -292,15 +292,12 @@ fn abandoned_uploads_are_purged() {
         .unwrap()
         .to_string();
     assert_eq!(reg.req("PATCH", &loc, &[], Some(b"partial")).status, 202);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while reg.req("GET", &loc, &[], None).status != 404 {
-        assert!(
-            Instant::now() < deadline,
-            "upload not purged: {}",
-            reg.log()
-        );
-        std::thread::sleep(Duration::from_millis(300));
-    }
+    common::wait_until(
+        Duration::from_secs(30),
+        Duration::from_millis(300),
+        || reg.req("GET", &loc, &[], None).status == 404,
+        || format!("upload not purged: {}", reg.log()),
+    );
     assert!(reg.log().contains("purged abandoned upload"));
 }
 

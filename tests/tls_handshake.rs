@@ -3,12 +3,11 @@
 
 mod common;
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use common::{regctl, require, run, text};
+use common::{regctl, require, run, text, wait_for_port};
 
 /// `openssl s_server` on a free loopback port, killed on drop.
 struct Server {
@@ -41,11 +40,7 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("start openssl s_server");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "s_server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_for_port(port, || "openssl s_server did not start".into());
         Server { child, port }
     }
 }

@@ -180,16 +180,29 @@ impl Drop for ChildGuard {
     }
 }
 
+/// Polls `done` every `step` until it holds, and fails the test with
+/// `why()` once `timeout` has passed: waits on a slow machine are bounded by
+/// the deadline, not by a fixed sleep, and a stuck one says what it awaited.
+pub fn wait_until(
+    timeout: std::time::Duration,
+    step: std::time::Duration,
+    mut done: impl FnMut() -> bool,
+    why: impl Fn() -> String,
+) {
+    let deadline = std::time::Instant::now() + timeout;
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "{}", why());
+        std::thread::sleep(step);
+    }
+}
+
 /// Waits until something listens on a loopback port; `why` explains a
 /// timeout (e.g. the server's log).
 pub fn wait_for_port(port: u16, why: impl Fn() -> String) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "nothing listens on {port}: {}",
-            why()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(30));
-    }
+    wait_until(
+        std::time::Duration::from_secs(20),
+        std::time::Duration::from_millis(30),
+        || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+        || format!("nothing listens on {port}: {}", why()),
+    );
 }
