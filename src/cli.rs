@@ -11,7 +11,7 @@ use crate::pki::issue::{DEFAULT_CA_DAYS, DEFAULT_SERVER_DAYS};
 /// registry that Docker, containerd, podman and Kubernetes trust.
 #[derive(Debug, Parser)]
 #[command(name = "regctl", version, propagate_version = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The registry directory every command reads and writes.
     #[arg(long, global = true, env = "REGCTL_DIR", default_value = "registry")]
     pub dir: PathBuf,
@@ -21,7 +21,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Set up a registry from nothing: certificates, users, config, trust,
     /// start it, and prove it with a push and a pull.
     ///
@@ -73,7 +73,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum CertCommand {
+pub(crate) enum CertCommand {
     /// Create (or reuse) the local CA and issue the registry's server certificate.
     ///
     /// Writes DIR/certs/{ca.crt, ca.key, registry.crt, registry.key,
@@ -89,7 +89,7 @@ pub enum CertCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct IssueArgs {
+pub(crate) struct IssueArgs {
     /// A DNS name or IP address clients use to reach the registry
     /// (repeatable). The first DNS name is also the Common Name.
     #[arg(long = "san", value_name = "NAME")]
@@ -128,7 +128,7 @@ pub struct IssueArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct KubernetesCsrArgs {
+pub(crate) struct KubernetesCsrArgs {
     /// Have the Kubernetes cluster sign the certificate through a
     /// CertificateSigningRequest (kubectl); certs/ca.crt becomes the cluster CA.
     #[arg(long = "kubernetes")]
@@ -163,7 +163,7 @@ pub struct KubernetesCsrArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct KeyArgs {
+pub(crate) struct KeyArgs {
     /// Key algorithm for new keys.
     #[arg(long, default_value = "p256", value_parser = parse_key_type, value_name = "TYPE",
           help = "Key algorithm for new keys: p256, p384, ed25519, rsa2048, rsa4096")]
@@ -175,7 +175,7 @@ pub struct KeyArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ExternalCaArgs {
+pub(crate) struct ExternalCaArgs {
     /// Sign with an existing CA certificate instead of regctl's own CA
     /// (copied to DIR/certs/ca.crt; the key is not copied).
     #[arg(long, value_name = "FILE", requires = "ca_key")]
@@ -191,7 +191,7 @@ fn parse_key_type(s: &str) -> Result<KeyType, String> {
 }
 
 #[derive(Debug, Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// Certificate file (PEM, possibly a full chain, or DER).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
@@ -219,14 +219,14 @@ pub struct InspectArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum RoleArg {
+pub(crate) enum RoleArg {
     Auto,
     Server,
     Ca,
 }
 
 #[derive(Debug, Args)]
-pub struct RenewArgs {
+pub(crate) struct RenewArgs {
     /// Validity of the new certificate, in days.
     #[arg(long, default_value_t = DEFAULT_SERVER_DAYS, value_name = "DAYS")]
     pub days: u32,
@@ -236,7 +236,7 @@ pub struct RenewArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum HtpasswdCommand {
+pub(crate) enum HtpasswdCommand {
     /// Add a user, or change their password (bcrypt `$2y$`).
     Add(HtpasswdAddArgs),
     /// Remove a user.
@@ -248,7 +248,7 @@ pub enum HtpasswdCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct HtpasswdUserArgs {
+pub(crate) struct HtpasswdUserArgs {
     /// The htpasswd file (DIR/auth/htpasswd for a regctl registry).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
@@ -258,7 +258,7 @@ pub struct HtpasswdUserArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct PasswordArgs {
+pub(crate) struct PasswordArgs {
     /// Read the password from stdin (one line).
     #[arg(long, conflicts_with = "password_env")]
     pub password_stdin: bool,
@@ -268,7 +268,7 @@ pub struct PasswordArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct HtpasswdAddArgs {
+pub(crate) struct HtpasswdAddArgs {
     #[command(flatten)]
     pub target: HtpasswdUserArgs,
     #[command(flatten)]
@@ -279,7 +279,7 @@ pub struct HtpasswdAddArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct HtpasswdVerifyArgs {
+pub(crate) struct HtpasswdVerifyArgs {
     #[command(flatten)]
     pub target: HtpasswdUserArgs,
     #[command(flatten)]
@@ -287,14 +287,14 @@ pub struct HtpasswdVerifyArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct HtpasswdListArgs {
+pub(crate) struct HtpasswdListArgs {
     /// The htpasswd file.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to print a script for.
     #[arg(value_enum, required_unless_present = "out_dir")]
     pub shell: Option<clap_complete::Shell>,
@@ -304,7 +304,7 @@ pub struct CompletionsArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Configuration file, as `registry serve PATH` takes it
     /// [default: $REGISTRY_CONFIGURATION_PATH, else DIR/config.yml].
     #[arg(value_name = "CONFIG")]
@@ -318,7 +318,7 @@ pub struct ServeArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct GcArgs {
+pub(crate) struct GcArgs {
     /// The registry's config.yml [default: $REGISTRY_CONFIGURATION_PATH, else DIR/config.yml].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -342,7 +342,7 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum RenderWhat {
+pub(crate) enum RenderWhat {
     Config,
     Compose,
     Systemd,
@@ -351,7 +351,7 @@ pub enum RenderWhat {
 }
 
 #[derive(Debug, Args)]
-pub struct RenderArgs {
+pub(crate) struct RenderArgs {
     /// What to generate.
     #[arg(value_enum, default_value_t = RenderWhat::All)]
     pub what: RenderWhat,
@@ -378,7 +378,7 @@ pub struct RenderArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ProbeArgs {
+pub(crate) struct ProbeArgs {
     /// http:// or https:// URL, e.g. https://127.0.0.1:5000/
     #[arg(value_name = "URL")]
     pub url: String,
@@ -395,7 +395,7 @@ pub struct ProbeArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum TrustCommand {
+pub(crate) enum TrustCommand {
     /// Install the CA into the stores (detected ones unless --store is given).
     Install(TrustArgs),
     /// Remove exactly what install added (from the ledger in DIR).
@@ -405,7 +405,7 @@ pub enum TrustCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct TrustArgs {
+pub(crate) struct TrustArgs {
     /// The registry as clients address it.
     #[arg(long, value_name = "HOST:PORT")]
     pub registry: String,
@@ -441,7 +441,7 @@ pub struct TrustArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum TargetArg {
+pub(crate) enum TargetArg {
     /// The bundled `regctl serve` on this machine.
     Local,
     /// docker compose.
@@ -451,7 +451,7 @@ pub enum TargetArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum TlsArg {
+pub(crate) enum TlsArg {
     /// regctl's own CA (the default).
     OwnCa,
     /// Your certificate and key (--cert, --key, --ca).
@@ -463,7 +463,7 @@ pub enum TlsArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum EngineArg {
+pub(crate) enum EngineArg {
     /// The `regctl serve` image.
     Bundled,
     /// distribution (`registry:2`).
@@ -471,7 +471,7 @@ pub enum EngineArg {
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Accept the default of every question that was not answered by a flag.
     #[arg(short, long)]
     pub yes: bool,
@@ -604,14 +604,14 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct LogsArgs {
+pub(crate) struct LogsArgs {
     /// How many lines from the end.
     #[arg(short = 'n', long, default_value_t = 100)]
     pub lines: usize,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ImageCommand {
+pub(crate) enum ImageCommand {
     /// Build the image with the Docker engine: this regctl binary (static,
     /// or with the shared libraries it loads), a non-root user, and
     /// distribution's config path /etc/docker/registry/config.yml.
@@ -619,7 +619,7 @@ pub enum ImageCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct ImageBuildArgs {
+pub(crate) struct ImageBuildArgs {
     /// The image tag.
     #[arg(long, default_value = crate::render::BUNDLED_IMAGE)]
     pub tag: String,
@@ -633,7 +633,7 @@ pub struct ImageBuildArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DoctorArgs {
+pub(crate) struct DoctorArgs {
     /// The registry as clients address it: HOST[:PORT] (default port 443).
     #[arg(value_name = "HOST[:PORT]")]
     pub registry: String,

@@ -19,7 +19,7 @@ use rustls::pki_types::{CertificateDer, ServerName};
 
 /// Why a request did not get an answer.
 #[derive(Debug, thiserror::Error)]
-pub enum ClientError {
+pub(crate) enum ClientError {
     #[error("cannot read CA certificates from {0}")]
     Ca(String),
     #[error("`{0}` is not a valid TLS server name")]
@@ -36,7 +36,7 @@ pub enum ClientError {
 
 /// Turns an upload `Location` (absolute or relative, as registries may
 /// send either) into the request path to use next.
-pub fn location_path(location: &str) -> String {
+pub(crate) fn location_path(location: &str) -> String {
     match location.split_once("://") {
         Some((_, rest)) => rest
             .find('/')
@@ -48,7 +48,7 @@ pub fn location_path(location: &str) -> String {
 
 /// An answer, read completely.
 #[derive(Debug, Clone)]
-pub struct Response {
+pub(crate) struct Response {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Bytes,
@@ -56,14 +56,14 @@ pub struct Response {
 
 impl Response {
     /// A header as text, when present and printable.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 
 /// Where and how to reach a registry.
 #[derive(Clone)]
-pub struct Client {
+pub(crate) struct Client {
     /// `host:port` to dial.
     connect: String,
     /// Name the certificate must cover (and the `Host` header).
@@ -75,7 +75,7 @@ pub struct Client {
 }
 
 /// A TLS client configuration that trusts exactly the CAs in `ca`.
-pub fn tls_config(ca: &Path) -> Result<Arc<rustls::ClientConfig>, ClientError> {
+pub(crate) fn tls_config(ca: &Path) -> Result<Arc<rustls::ClientConfig>, ClientError> {
     let bad = || ClientError::Ca(ca.display().to_string());
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(ca).map_err(|_| bad())? {
@@ -147,7 +147,7 @@ impl rustls::client::danger::ServerCertVerifier for AcceptAny {
 }
 
 /// A TLS configuration that does not verify the server (diagnosis only).
-pub fn unverified_tls_config() -> Result<Arc<rustls::ClientConfig>, ClientError> {
+pub(crate) fn unverified_tls_config() -> Result<Arc<rustls::ClientConfig>, ClientError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -165,7 +165,7 @@ pub fn unverified_tls_config() -> Result<Arc<rustls::ClientConfig>, ClientError>
 impl Client {
     /// A client that dials `connect` (`host:port`) and talks to
     /// `server_name:port`; `tls` is `None` for plain HTTP.
-    pub fn new(
+    pub(crate) fn new(
         connect: String,
         server_name: String,
         port: u16,
@@ -182,14 +182,14 @@ impl Client {
     }
 
     /// Sends HTTP basic credentials with every request.
-    pub fn with_basic_auth(mut self, user: &str, password: &str) -> Self {
+    pub(crate) fn with_basic_auth(mut self, user: &str, password: &str) -> Self {
         let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
         self.authorization = Some(format!("Basic {token}"));
         self
     }
 
     /// The base URL clients would use.
-    pub fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         let scheme = if self.tls.is_some() { "https" } else { "http" };
         let host = if self.server_name.contains(':') {
             format!("[{}]", self.server_name)
@@ -200,7 +200,7 @@ impl Client {
     }
 
     /// Only the TCP connection and TLS handshake.
-    pub async fn handshake(&self) -> Result<(), ClientError> {
+    pub(crate) async fn handshake(&self) -> Result<(), ClientError> {
         let work = async {
             let tcp = self.tcp().await?;
             if let Some(config) = &self.tls {
@@ -215,7 +215,7 @@ impl Client {
 
     /// The certificates the server presents (leaf first), DER; use a client
     /// made with [`unverified_tls_config`] to see chains clients would refuse.
-    pub async fn peer_chain(&self) -> Result<Vec<Vec<u8>>, ClientError> {
+    pub(crate) async fn peer_chain(&self) -> Result<Vec<Vec<u8>>, ClientError> {
         let work = async {
             let Some(config) = &self.tls else {
                 return Err(ClientError::Name(format!(
@@ -237,12 +237,6 @@ impl Client {
         tokio::time::timeout(self.timeout, work)
             .await
             .map_err(|_| ClientError::Timeout(self.timeout))?
-    }
-
-    /// Sets the per-request time limit.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
     }
 
     async fn tcp(&self) -> Result<tokio::net::TcpStream, ClientError> {
@@ -271,7 +265,7 @@ impl Client {
     }
 
     /// Sends one request; `path` includes the query.
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         method: &str,
         path: &str,

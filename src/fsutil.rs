@@ -12,13 +12,13 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// Mode for private keys, htpasswd files and anything holding a secret.
-pub const MODE_SECRET: u32 = 0o600;
+pub(crate) const MODE_SECRET: u32 = 0o600;
 /// Mode for public material: certificates, configs, manifests.
-pub const MODE_PUBLIC: u32 = 0o644;
+pub(crate) const MODE_PUBLIC: u32 = 0o644;
 
 /// Why a write did not happen; the target is untouched in every case.
 #[derive(Debug, thiserror::Error)]
-pub enum FsError {
+pub(crate) enum FsError {
     #[error("{} already exists (pass --force to replace it)", .0.display())]
     Exists(PathBuf),
     #[error("cannot write {}", path.display())]
@@ -38,7 +38,7 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> FsError + '_ {
 
 /// How [`write_atomic`] treats an existing target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overwrite {
+pub(crate) enum Overwrite {
     /// Fail with [`FsError::Exists`] if the target exists.
     Never,
     /// Replace the target atomically.
@@ -47,7 +47,7 @@ pub enum Overwrite {
 
 /// Writes `contents` to `path` with `mode`, atomically; creates parent
 /// directories as needed.
-pub fn write_atomic(
+pub(crate) fn write_atomic(
     path: &Path,
     contents: &[u8],
     mode: u32,
@@ -96,7 +96,7 @@ pub fn write_atomic(
 }
 
 /// Reads a file, naming it in the error (never a bare `os error 2`).
-pub fn read(path: &Path) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, ReadError> {
     fs::read(path).map_err(|source| ReadError::Io {
         path: path.to_path_buf(),
         source,
@@ -104,13 +104,13 @@ pub fn read(path: &Path) -> Result<Vec<u8>, ReadError> {
 }
 
 /// Reads a file as UTF-8 text, naming it in the error.
-pub fn read_to_string(path: &Path) -> Result<String, ReadError> {
+pub(crate) fn read_to_string(path: &Path) -> Result<String, ReadError> {
     String::from_utf8(read(path)?).map_err(|_| ReadError::NotText(path.to_path_buf()))
 }
 
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     #[error("cannot read {}", path.display())]
     Io {
         path: PathBuf,

@@ -13,13 +13,13 @@ use crate::fsutil::{self, MODE_SECRET, Overwrite};
 
 /// bcrypt work factor when none is given. Apache's default is 5; 10 is the
 /// floor recommended today and costs ~50 ms per login check.
-pub const DEFAULT_COST: u32 = 10;
+pub(crate) const DEFAULT_COST: u32 = 10;
 /// bcrypt only reads this many bytes of a password.
-pub const BCRYPT_MAX_PASSWORD: usize = 72;
+pub(crate) const BCRYPT_MAX_PASSWORD: usize = 72;
 
 /// How an entry's password is hashed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheme {
+pub(crate) enum Scheme {
     Bcrypt { cost: u32 },
     Md5Apr1,
     Sha1,
@@ -29,7 +29,7 @@ pub enum Scheme {
 
 impl Scheme {
     /// Classifies a hash the way Apache's `htpasswd` writes them.
-    pub fn of(hash: &str) -> Scheme {
+    pub(crate) fn of(hash: &str) -> Scheme {
         if let Some(rest) = ["$2y$", "$2a$", "$2b$", "$2x$"]
             .iter()
             .find_map(|p| hash.strip_prefix(p))
@@ -56,7 +56,7 @@ impl Scheme {
     }
 
     /// Only bcrypt entries can log in to the registry.
-    pub fn is_bcrypt(self) -> bool {
+    pub(crate) fn is_bcrypt(self) -> bool {
         matches!(self, Scheme::Bcrypt { .. })
     }
 }
@@ -75,7 +75,7 @@ impl fmt::Display for Scheme {
 
 /// Errors from reading, changing or checking an htpasswd file.
 #[derive(Debug, thiserror::Error)]
-pub enum HtpasswdError {
+pub(crate) enum HtpasswdError {
     #[error(
         "invalid user name `{0}`: it must be 1-255 characters without `:`, spaces or control characters"
     )]
@@ -100,13 +100,13 @@ pub enum HtpasswdError {
 
 /// One `user:hash` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub user: String,
     pub hash: String,
 }
 
 impl Entry {
-    pub fn scheme(&self) -> Scheme {
+    pub(crate) fn scheme(&self) -> Scheme {
         Scheme::of(&self.hash)
     }
 }
@@ -120,19 +120,19 @@ enum Line {
 
 /// Did [`Htpasswd::set`] add a user or change one?
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     Added,
     Updated,
 }
 
 /// An htpasswd file in memory, preserving lines regctl does not own.
 #[derive(Debug, Clone, Default)]
-pub struct Htpasswd {
+pub(crate) struct Htpasswd {
     lines: Vec<Line>,
 }
 
 /// Checks a user name as Apache's `htpasswd` and distribution read it.
-pub fn validate_user(user: &str) -> Result<(), HtpasswdError> {
+pub(crate) fn validate_user(user: &str) -> Result<(), HtpasswdError> {
     let ok = !user.is_empty()
         && user.len() <= 255
         && !user.contains(':')
@@ -146,7 +146,7 @@ pub fn validate_user(user: &str) -> Result<(), HtpasswdError> {
 
 impl Htpasswd {
     /// Parses file text; never fails, unknown lines are kept verbatim.
-    pub fn parse(text: &str) -> Self {
+    pub(crate) fn parse(text: &str) -> Self {
         let lines = text
             .lines()
             .map(|l| {
@@ -166,7 +166,7 @@ impl Htpasswd {
     }
 
     /// Loads a file; with `missing_ok`, a missing file is an empty one.
-    pub fn load(path: &Path, missing_ok: bool) -> Result<Self, HtpasswdError> {
+    pub(crate) fn load(path: &Path, missing_ok: bool) -> Result<Self, HtpasswdError> {
         if missing_ok && !path.exists() {
             return Ok(Self::default());
         }
@@ -174,7 +174,7 @@ impl Htpasswd {
     }
 
     /// Writes the file atomically with mode 0600.
-    pub fn save(&self, path: &Path) -> Result<(), HtpasswdError> {
+    pub(crate) fn save(&self, path: &Path) -> Result<(), HtpasswdError> {
         fsutil::write_atomic(
             path,
             self.render().as_bytes(),
@@ -185,7 +185,7 @@ impl Htpasswd {
     }
 
     /// The file's text.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = String::new();
         for line in &self.lines {
             match line {
@@ -202,7 +202,7 @@ impl Htpasswd {
     }
 
     /// Every entry, in file order.
-    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.lines.iter().filter_map(|l| match l {
             Line::Entry(e) => Some(e),
             Line::Other(_) => None,
@@ -210,12 +210,12 @@ impl Htpasswd {
     }
 
     /// The entry for `user`; the first one wins, as in distribution.
-    pub fn get(&self, user: &str) -> Option<&Entry> {
+    pub(crate) fn get(&self, user: &str) -> Option<&Entry> {
         self.entries().find(|e| e.user == user)
     }
 
     /// Entries the registry will reject, with their schemes.
-    pub fn non_bcrypt(&self) -> Vec<(&str, Scheme)> {
+    pub(crate) fn non_bcrypt(&self) -> Vec<(&str, Scheme)> {
         self.entries()
             .filter(|e| !e.scheme().is_bcrypt())
             .map(|e| (e.user.as_str(), e.scheme()))
@@ -223,7 +223,12 @@ impl Htpasswd {
     }
 
     /// Adds `user` or replaces their password, with a bcrypt `$2y$` hash.
-    pub fn set(&mut self, user: &str, password: &str, cost: u32) -> Result<Change, HtpasswdError> {
+    pub(crate) fn set(
+        &mut self,
+        user: &str,
+        password: &str,
+        cost: u32,
+    ) -> Result<Change, HtpasswdError> {
         validate_user(user)?;
         if password.is_empty() {
             return Err(HtpasswdError::EmptyPassword);
@@ -261,7 +266,7 @@ impl Htpasswd {
     }
 
     /// Removes every entry for `user`.
-    pub fn remove(&mut self, user: &str) -> Result<(), HtpasswdError> {
+    pub(crate) fn remove(&mut self, user: &str) -> Result<(), HtpasswdError> {
         let before = self.lines.len();
         self.lines
             .retain(|l| !matches!(l, Line::Entry(e) if e.user == user));
@@ -273,7 +278,7 @@ impl Htpasswd {
 
     /// The entry the registry would check for `user`: it must exist and be
     /// bcrypt.
-    pub fn login_entry(&self, user: &str) -> Result<&Entry, HtpasswdError> {
+    pub(crate) fn login_entry(&self, user: &str) -> Result<&Entry, HtpasswdError> {
         let entry = self
             .get(user)
             .ok_or_else(|| HtpasswdError::NoSuchUser(user.to_string()))?;
@@ -288,7 +293,7 @@ impl Htpasswd {
     }
 
     /// Checks a password as the registry would: bcrypt entries only.
-    pub fn verify(&self, user: &str, password: &str) -> Result<bool, HtpasswdError> {
+    pub(crate) fn verify(&self, user: &str, password: &str) -> Result<bool, HtpasswdError> {
         let entry = self.login_entry(user)?;
         bcrypt::verify(password, &entry.hash).map_err(|e| HtpasswdError::Hash(e.to_string()))
     }

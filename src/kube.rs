@@ -17,7 +17,7 @@ use crate::pki::{self, PkiError};
 
 /// Why the cluster did not sign.
 #[derive(Debug, thiserror::Error)]
-pub enum KubeError {
+pub(crate) enum KubeError {
     #[error(
         "kubectl is not installed (or not on PATH); install it, or issue the certificate another way and use --tls provided"
     )]
@@ -50,14 +50,14 @@ pub enum KubeError {
 
 /// How to reach the cluster.
 #[derive(Debug, Clone, Default)]
-pub struct Kubectl {
+pub(crate) struct Kubectl {
     /// `--context X`, `--kubeconfig Y`.
     pub flags: Vec<String>,
 }
 
 impl Kubectl {
     /// kubectl with `--context` and `--kubeconfig` when given.
-    pub fn new(context: Option<&str>, kubeconfig: Option<&std::path::Path>) -> Self {
+    pub(crate) fn new(context: Option<&str>, kubeconfig: Option<&std::path::Path>) -> Self {
         let mut flags = Vec::new();
         if let Some(c) = context {
             flags.extend(["--context".to_string(), c.to_string()]);
@@ -69,7 +69,7 @@ impl Kubectl {
     }
 
     /// Runs `kubectl FLAGS ARGS`, feeding `stdin`; returns stdout.
-    pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Result<String, KubeError> {
+    pub(crate) fn run(&self, args: &[&str], stdin: Option<&str>) -> Result<String, KubeError> {
         let kubectl = which::which("kubectl").map_err(|_| KubeError::NoKubectl)?;
         let command =
             format!("kubectl {} {}", self.flags.join(" "), args.join(" ")).replace("  ", " ");
@@ -111,7 +111,7 @@ impl Kubectl {
 
 /// A fresh CertificateSigningRequest name for `host`: readable, and unique
 /// so a retry never collides with a request left behind.
-pub fn request_name(host: &str) -> Result<String, KubeError> {
+pub(crate) fn request_name(host: &str) -> Result<String, KubeError> {
     let mut suffix = [0u8; 4];
     getrandom::fill(&mut suffix).map_err(|e| KubeError::Kubectl {
         command: "(naming the request)".into(),
@@ -123,7 +123,7 @@ pub fn request_name(host: &str) -> Result<String, KubeError> {
 
 /// What the cluster signed.
 #[derive(Debug, Clone)]
-pub struct Signed {
+pub(crate) struct Signed {
     pub key_pem: String,
     pub cert_pem: String,
     /// The CA to trust (the cluster's, or the one given).
@@ -138,7 +138,7 @@ fn b64(text: &str) -> Result<Vec<u8>, KubeError> {
 
 /// Runs the whole flow; `ca_pem` overrides the kubeconfig's cluster CA
 /// (custom signers sign with their own CA).
-pub fn sign(
+pub(crate) fn sign(
     kubectl: &Kubectl,
     name: &str,
     opts: &CsrOptions,

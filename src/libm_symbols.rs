@@ -16,14 +16,14 @@
 // references and so never loads libm.so.6; glibc's libraries call their
 // own internal `pow`, so none of them is redirected here.
 #[unsafe(no_mangle)]
-pub extern "C" fn pow(x: f64, y: f64) -> f64 {
+pub(crate) extern "C" fn pow(x: f64, y: f64) -> f64 {
     libm::pow(x, y)
 }
 
 /// The C `log` (natural logarithm) behind `f64::ln`.
 // SAFETY: as for `pow`.
 #[unsafe(no_mangle)]
-pub extern "C" fn log(x: f64) -> f64 {
+pub(crate) extern "C" fn log(x: f64) -> f64 {
     libm::log(x)
 }
 

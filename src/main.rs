@@ -1,17 +1,9 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
+// Defines `pow` and `log` with `#[unsafe(no_mangle)]`.
+#[allow(unsafe_code)]
 mod libm_symbols;
 
 fn main() -> ExitCode {
-    let cli = regctl::cli::Cli::parse();
-    match regctl::commands::run(cli) {
-        Ok(code) => code,
-        Err(err) => {
-            // One line: the error and its causes, never a backtrace.
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+    regctl::main()
 }

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use crate::pki::san::validate_dns_name;
 
 /// The machine's host name, lower-cased, if it is a valid DNS name.
-pub fn hostname() -> Option<String> {
+pub(crate) fn hostname() -> Option<String> {
     let name = gethostname::gethostname().into_string().ok()?;
     let name = name.trim().to_ascii_lowercase();
     validate_dns_name(&name).ok().map(|_| name)
@@ -18,7 +18,7 @@ pub fn hostname() -> Option<String> {
 /// Non-loopback addresses of this machine, IPv4 first. IPv6 link-local
 /// addresses are left out: they need a zone and cannot be in a certificate
 /// usefully.
-pub fn host_addresses() -> Vec<IpAddr> {
+pub(crate) fn host_addresses() -> Vec<IpAddr> {
     let mut addrs: Vec<IpAddr> = if_addrs::get_if_addrs()
         .unwrap_or_default()
         .into_iter()
@@ -36,11 +36,11 @@ pub fn host_addresses() -> Vec<IpAddr> {
 
 /// Whether a TCP port can be bound on every interface (what the registry
 /// does); `Err` carries why not (in use, privileged).
-pub fn port_free(port: u16) -> std::io::Result<()> {
+pub(crate) fn port_free(port: u16) -> std::io::Result<()> {
     std::net::TcpListener::bind(("0.0.0.0", port)).map(|_| ())
 }
 
 /// The next port after `port` that nothing listens on.
-pub fn next_free_port(port: u16) -> Option<u16> {
+pub(crate) fn next_free_port(port: u16) -> Option<u16> {
     (port.saturating_add(1)..=port.saturating_add(100)).find(|p| port_free(*p).is_ok())
 }

@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Why a probe failed.
 #[derive(Debug, thiserror::Error)]
-pub enum ProbeError {
+pub(crate) enum ProbeError {
     #[error("`{0}` is not an http:// or https:// URL")]
     BadUrl(String),
     #[error("https needs the CA to verify against: pass --cacert FILE")]
@@ -113,7 +113,7 @@ async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
 /// that address is dialled instead while the certificate is still checked
 /// for the URL's host: a container checks itself on 127.0.0.1 against the
 /// name clients use.
-pub async fn probe(
+pub(crate) async fn probe(
     url: &str,
     cacert: Option<&Path>,
     connect: Option<&str>,

@@ -18,7 +18,7 @@ use crate::layout::RegistryDir;
 use crate::setup::{Engine, Setup, TlsMode};
 
 /// The embedded templates, by name.
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("config.yml.j2", include_str!("../templates/config.yml.j2")),
     (
         "docker-compose.yml.j2",
@@ -87,13 +87,13 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Image of the bundled registry (built by `regctl image build`).
-pub const BUNDLED_IMAGE: &str = concat!("regctl:", env!("CARGO_PKG_VERSION"));
+pub(crate) const BUNDLED_IMAGE: &str = concat!("regctl:", env!("CARGO_PKG_VERSION"));
 /// Small image with `sh` for the node-trust DaemonSet.
-pub const NODE_TRUST_IMAGE: &str = "busybox:1.36";
+pub(crate) const NODE_TRUST_IMAGE: &str = "busybox:1.36";
 
 /// What to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum What {
+pub(crate) enum What {
     Config,
     Compose,
     Systemd,
@@ -103,7 +103,7 @@ pub enum What {
 
 /// One output file.
 #[derive(Debug, Clone)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// Relative to the output directory.
     pub path: PathBuf,
     pub contents: String,
@@ -113,7 +113,7 @@ pub struct Rendered {
 
 /// Why rendering failed.
 #[derive(Debug, thiserror::Error)]
-pub enum RenderError {
+pub(crate) enum RenderError {
     #[error(transparent)]
     Setup(#[from] crate::setup::SetupError),
     #[error("template {name}: {source}")]
@@ -135,7 +135,7 @@ pub enum RenderError {
 }
 
 /// Inputs beyond the answers.
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     pub setup: &'a Setup,
     /// The registry directory (absolute).
     pub dir: &'a Path,
@@ -162,7 +162,7 @@ fn read_required(
 }
 
 /// Reads the persistent `http.secret`, creating it (0600) on first use.
-pub fn http_secret(dir: &Path) -> Result<String, RenderError> {
+pub(crate) fn http_secret(dir: &Path) -> Result<String, RenderError> {
     let path = RegistryDir::new(dir).http_secret();
     if let Ok(text) = fsutil::read_to_string(&path) {
         let t = text.trim().to_string();
@@ -260,7 +260,7 @@ fn render_one(env: &Environment<'_>, name: &str, ctx: &Value) -> Result<String, 
 }
 
 /// Renders the requested files in memory.
-pub fn render(inputs: &Inputs<'_>, what: What) -> Result<Vec<Rendered>, RenderError> {
+pub(crate) fn render(inputs: &Inputs<'_>, what: What) -> Result<Vec<Rendered>, RenderError> {
     let s = inputs.setup;
     s.validate()?;
     let env = environment(inputs.templates)?;
@@ -330,7 +330,7 @@ pub fn render(inputs: &Inputs<'_>, what: What) -> Result<Vec<Rendered>, RenderEr
 }
 
 /// The `docker run` equivalent of the compose file.
-pub fn docker_run(inputs: &Inputs<'_>) -> Result<String, RenderError> {
+pub(crate) fn docker_run(inputs: &Inputs<'_>) -> Result<String, RenderError> {
     inputs.setup.validate()?;
     let env = environment(inputs.templates)?;
     let s = inputs.setup;
@@ -478,7 +478,10 @@ fn render_k8s(
 /// Kubernetes manifests regctl owns that the current answers no longer
 /// produce (say, the pull Secret after dropping `--pull-user`): removed so
 /// no stale file, or stale secret, stays behind.
-pub fn remove_stale_k8s(out: &Path, files: &[Rendered]) -> Result<Vec<PathBuf>, RenderError> {
+pub(crate) fn remove_stale_k8s(
+    out: &Path,
+    files: &[Rendered],
+) -> Result<Vec<PathBuf>, RenderError> {
     let mut removed = Vec::new();
     for (name, _) in TEMPLATES {
         let Some(file) = name
@@ -503,7 +506,7 @@ pub fn remove_stale_k8s(out: &Path, files: &[Rendered]) -> Result<Vec<PathBuf>, 
 }
 
 /// Writes rendered files under `out` (secrets 0600); returns their paths.
-pub fn write(out: &Path, files: &[Rendered]) -> Result<Vec<PathBuf>, RenderError> {
+pub(crate) fn write(out: &Path, files: &[Rendered]) -> Result<Vec<PathBuf>, RenderError> {
     let mut written = Vec::new();
     for f in files {
         let path = out.join(&f.path);

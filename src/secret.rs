@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Read};
 
 /// Where a password comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PasswordSource {
+pub(crate) enum PasswordSource {
     /// Read all of stdin; one trailing newline is dropped (as `docker login
     /// --password-stdin` does).
     Stdin,
@@ -20,7 +20,7 @@ pub enum PasswordSource {
 
 /// Why no password could be read.
 #[derive(Debug, thiserror::Error)]
-pub enum SecretError {
+pub(crate) enum SecretError {
     #[error("environment variable {0} is not set (or not valid UTF-8)")]
     EnvMissing(String),
     #[error("no password on stdin")]
@@ -38,7 +38,7 @@ pub enum SecretError {
 }
 
 /// Reads a password from `source`; `prompt` labels the terminal prompt.
-pub fn read_password(source: &PasswordSource, prompt: &str) -> Result<String, SecretError> {
+pub(crate) fn read_password(source: &PasswordSource, prompt: &str) -> Result<String, SecretError> {
     match source {
         PasswordSource::Stdin => {
             let mut buf = String::new();

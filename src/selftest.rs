@@ -10,14 +10,14 @@ use sha2::{Digest as _, Sha256};
 use crate::client::{Client, ClientError, Response, location_path};
 
 /// The repository the self-test writes to (and cleans up).
-pub const REPOSITORY: &str = "regctl-selftest";
+pub(crate) const REPOSITORY: &str = "regctl-selftest";
 const TAG: &str = "selftest";
 const EMPTY_CONFIG: &[u8] = b"{}";
 const MANIFEST_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
 
 /// One step that passed.
 #[derive(Debug, Clone)]
-pub struct Passed {
+pub(crate) struct Passed {
     pub step: &'static str,
     pub elapsed: Duration,
     /// Extra information, e.g. "deletes are disabled".
@@ -27,7 +27,7 @@ pub struct Passed {
 /// The step that failed, and why.
 #[derive(Debug, thiserror::Error)]
 #[error("self-test step `{step}` failed: {message}")]
-pub struct Failed {
+pub(crate) struct Failed {
     pub step: &'static str,
     pub message: String,
 }
@@ -58,7 +58,7 @@ fn transport(step: &'static str) -> impl Fn(ClientError) -> Failed {
 
 /// The anonymous part: the TLS handshake and the `/v2/` answer (a Basic
 /// challenge when `auth`).
-pub async fn check_challenge(
+pub(crate) async fn check_challenge(
     anonymous: &Client,
     auth: bool,
     on_step: &mut dyn FnMut(&Passed),
@@ -100,7 +100,7 @@ pub async fn check_challenge(
 /// Runs the self-test. `anonymous` is the same client without credentials,
 /// used to check that the registry asks for them; `auth` says whether it
 /// should. `on_step` is told each step as it passes.
-pub async fn run(
+pub(crate) async fn run(
     client: &Client,
     anonymous: &Client,
     auth: bool,

@@ -15,13 +15,13 @@ use std::time::{Duration, Instant};
 use crate::fsutil::{self, MODE_PUBLIC, Overwrite};
 
 /// The systemd unit's name (and the rendered file's).
-pub const UNIT: &str = "regctl-registry.service";
+pub(crate) const UNIT: &str = "regctl-registry.service";
 /// Where the unit is installed.
-pub const UNIT_PATH: &str = "/etc/systemd/system/regctl-registry.service";
+pub(crate) const UNIT_PATH: &str = "/etc/systemd/system/regctl-registry.service";
 
 /// Failures starting or stopping the detached registry.
 #[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
+pub(crate) enum ServiceError {
     #[error("cannot start {exe}: {source}")]
     Spawn {
         exe: String,
@@ -43,19 +43,19 @@ pub enum ServiceError {
 }
 
 /// How this machine keeps services running.
-pub fn systemd_running() -> bool {
+pub(crate) fn systemd_running() -> bool {
     which::which("systemctl").is_ok() && Path::new("/run/systemd/system").is_dir()
 }
 
 /// The detached `regctl serve` of one registry directory.
 #[derive(Debug, Clone)]
-pub struct Detached {
+pub(crate) struct Detached {
     dir: PathBuf,
 }
 
 /// What `status` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     Running(i32),
     /// A pid file for a process that is gone (or is not regctl any more).
     Stale(i32),
@@ -63,23 +63,23 @@ pub enum State {
 }
 
 impl Detached {
-    pub fn new(dir: &Path) -> Self {
+    pub(crate) fn new(dir: &Path) -> Self {
         Detached {
             dir: dir.to_path_buf(),
         }
     }
 
-    pub fn pid_file(&self) -> PathBuf {
+    pub(crate) fn pid_file(&self) -> PathBuf {
         self.dir.join("regctl-serve.pid")
     }
 
-    pub fn log_file(&self) -> PathBuf {
+    pub(crate) fn log_file(&self) -> PathBuf {
         self.dir.join("regctl-serve.log")
     }
 
     /// Whether the pid file names a live `regctl serve`. The command line is
     /// checked so a recycled pid is not mistaken for the registry.
-    pub fn state(&self) -> State {
+    pub(crate) fn state(&self) -> State {
         let Ok(text) = std::fs::read_to_string(self.pid_file()) else {
             return State::Stopped;
         };
@@ -103,7 +103,7 @@ impl Detached {
     /// Starts `exe serve --config CONFIG` detached: its own process group
     /// (a Ctrl-C in this terminal does not reach it), stdin closed, output
     /// appended to the log file.
-    pub fn start(&self, exe: &Path, config: &Path) -> Result<i32, ServiceError> {
+    pub(crate) fn start(&self, exe: &Path, config: &Path) -> Result<i32, ServiceError> {
         let log_path = self.log_file();
         let log = OpenOptions::new()
             .create(true)
@@ -142,7 +142,7 @@ impl Detached {
     }
 
     /// Sends SIGTERM and waits for the registry to finish in-flight requests.
-    pub fn stop(&self, wait: Duration) -> Result<Option<i32>, ServiceError> {
+    pub(crate) fn stop(&self, wait: Duration) -> Result<Option<i32>, ServiceError> {
         let pid = match self.state() {
             State::Running(pid) => pid,
             State::Stale(_) => {
@@ -173,7 +173,7 @@ impl Detached {
     }
 
     /// The last `lines` lines of the log.
-    pub fn tail(&self, lines: usize) -> std::io::Result<String> {
+    pub(crate) fn tail(&self, lines: usize) -> std::io::Result<String> {
         let text = std::fs::read_to_string(self.log_file())?;
         let all: Vec<&str> = text.lines().collect();
         let from = all.len().saturating_sub(lines);

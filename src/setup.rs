@@ -14,7 +14,7 @@ use crate::pki::san::validate_dns_name;
 /// Where the registry runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum Target {
+pub(crate) enum Target {
     /// The bundled `regctl serve` on this machine.
     #[default]
     Local,
@@ -27,7 +27,7 @@ pub enum Target {
 /// How clients come to trust the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
-pub enum TlsMode {
+pub(crate) enum TlsMode {
     /// regctl's own CA (`certs/ca.crt`).
     #[default]
     OwnCa,
@@ -42,7 +42,7 @@ pub enum TlsMode {
 /// Which server runs in containers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum Engine {
+pub(crate) enum Engine {
     /// The `regctl serve` image.
     #[default]
     Bundled,
@@ -52,7 +52,7 @@ pub enum Engine {
 
 /// Kubernetes Service type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum ServiceType {
+pub(crate) enum ServiceType {
     #[default]
     ClusterIP,
     NodePort,
@@ -62,7 +62,7 @@ pub enum ServiceType {
 /// Ingress controller flavour (decides the annotations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum IngressClass {
+pub(crate) enum IngressClass {
     #[default]
     Nginx,
     Traefik,
@@ -71,7 +71,7 @@ pub enum IngressClass {
 /// Storage answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Storage {
+pub(crate) struct Storage {
     /// Data directory, relative to the registry directory (local, compose).
     pub data_dir: String,
     /// PersistentVolumeClaim size (Kubernetes).
@@ -103,7 +103,7 @@ impl Default for Storage {
 /// Ingress answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Ingress {
+pub(crate) struct Ingress {
     pub host: String,
     #[serde(default)]
     pub class: IngressClass,
@@ -112,7 +112,7 @@ pub struct Ingress {
 /// Kubernetes answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Kubernetes {
+pub(crate) struct Kubernetes {
     pub namespace: String,
     pub service_type: ServiceType,
     pub node_port: Option<u16>,
@@ -144,7 +144,7 @@ impl Default for Kubernetes {
 /// systemd answers (local target).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Systemd {
+pub(crate) struct Systemd {
     /// Run as this dedicated user; root when unset.
     pub user: Option<String>,
     /// Where the regctl binary is installed.
@@ -163,7 +163,7 @@ impl Default for Systemd {
 /// Every answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Setup {
+pub(crate) struct Setup {
     #[serde(default)]
     pub target: Target,
     /// Names and addresses clients use; the first is the registry's address.
@@ -208,7 +208,7 @@ fn default_replicas() -> u32 {
 
 /// An answer that cannot work, naming the field.
 #[derive(Debug, thiserror::Error)]
-pub enum SetupError {
+pub(crate) enum SetupError {
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
     #[error("cannot read the answers file {}: {source}", path.display())]
@@ -242,7 +242,7 @@ fn dns_label(s: &str) -> bool {
 
 impl Setup {
     /// Loads `regctl.yaml`; unknown keys are errors naming the key.
-    pub fn load(path: &Path) -> Result<Setup, SetupError> {
+    pub(crate) fn load(path: &Path) -> Result<Setup, SetupError> {
         let text = fsutil::read_to_string(path).map_err(|source| SetupError::Read {
             path: path.to_path_buf(),
             source,
@@ -256,7 +256,7 @@ impl Setup {
     }
 
     /// The YAML saved next to the files (no secrets in it).
-    pub fn to_yaml(&self) -> String {
+    pub(crate) fn to_yaml(&self) -> String {
         format!(
             "# regctl answers: replay with `regctl init --config regctl.yaml`,\n# or edit and run `regctl render`. No secrets are kept here.\n{}",
             serde_norway::to_string(self).unwrap_or_default()
@@ -264,7 +264,7 @@ impl Setup {
     }
 
     /// The address clients use: first host and port.
-    pub fn registry_host(&self) -> String {
+    pub(crate) fn registry_host(&self) -> String {
         let host = self
             .hosts
             .first()
@@ -278,7 +278,7 @@ impl Setup {
     }
 
     /// Every answer that cannot work is refused here, naming the field.
-    pub fn validate(&self) -> Result<(), SetupError> {
+    pub(crate) fn validate(&self) -> Result<(), SetupError> {
         if self.hosts.is_empty() {
             return Err(invalid(
                 "hosts",

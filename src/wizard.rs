@@ -13,7 +13,7 @@ use crate::trust::{self, StoreKind};
 
 /// Why the wizard stopped.
 #[derive(Debug, thiserror::Error)]
-pub enum WizardError {
+pub(crate) enum WizardError {
     #[error("the wizard was interrupted; nothing was written")]
     Interrupted,
     #[error("terminal error: {0}")]
@@ -33,7 +33,7 @@ impl From<dialoguer::Error> for WizardError {
 
 /// Files for `--tls provided`, asked when the person chooses it.
 #[derive(Debug, Clone, Default)]
-pub struct ProvidedFiles {
+pub(crate) struct ProvidedFiles {
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
     pub ca: Option<PathBuf>,
@@ -42,18 +42,18 @@ pub struct ProvidedFiles {
 const STEPS: usize = 8;
 
 fn heading(n: usize, title: &str) {
-    eprintln!("\nStep {n}/{STEPS}: {title}");
+    crate::ui::info(format_args!("\nStep {n}/{STEPS}: {title}"));
 }
 
 /// Prints the last step's heading (the plan follows it).
-pub fn summary_heading() {
+pub(crate) fn summary_heading() {
     heading(8, "Summary");
 }
 
 /// Asks every question, starting from the answers in `setup`.
 /// `port_ok` says whether a port can be used (free, or held by this
 /// registry).
-pub fn run(
+pub(crate) fn run(
     setup: &mut Setup,
     stores: &mut Vec<StoreKind>,
     trust_root: &Path,
@@ -103,7 +103,7 @@ pub fn run(
     setup.hosts = split_list(&hosts);
     let mut default_port = setup.port;
     if let Err(why) = port_ok(default_port) {
-        eprintln!("  {why}");
+        crate::ui::info(format_args!("  {why}"));
         if let Some(free) = crate::netinfo::next_free_port(default_port) {
             default_port = free;
         }
@@ -222,7 +222,7 @@ pub fn run(
 
     heading(6, "Options");
     if setup.target == Target::Local {
-        eprintln!("  (none for the local target)");
+        crate::ui::info(format_args!("  (none for the local target)"));
     } else {
         let engines = [
             (Engine::Bundled, "bundled       the regctl image"),
@@ -251,14 +251,14 @@ pub fn run(
     heading(7, "Trust");
     if setup.tls == TlsMode::None || setup.target == Target::Kubernetes {
         stores.clear();
-        eprintln!(
+        crate::ui::info(format_args!(
             "  {}",
             if setup.tls == TlsMode::None {
                 "plain HTTP: nothing to trust (the summary lists the insecure-registry settings)"
             } else {
                 "nodes trust the CA through k8s/node-trust.yaml"
             }
-        );
+        ));
     } else {
         let detected = trust::detect(trust_root);
         let offered = StoreKind::available();
@@ -355,7 +355,7 @@ fn split_list(s: &str) -> Vec<String> {
 }
 
 /// A new user's password: typed twice (hidden), or generated.
-pub fn ask_password(user: &str) -> Result<(String, PasswordOrigin), WizardError> {
+pub(crate) fn ask_password(user: &str) -> Result<(String, PasswordOrigin), WizardError> {
     let generate = Select::new()
         .with_prompt(format!("Password for {user}"))
         .items([
@@ -383,7 +383,7 @@ pub fn ask_password(user: &str) -> Result<(String, PasswordOrigin), WizardError>
 }
 
 /// A yes/no question.
-pub fn confirm(prompt: &str, default: bool) -> Result<bool, WizardError> {
+pub(crate) fn confirm(prompt: &str, default: bool) -> Result<bool, WizardError> {
     Ok(Confirm::new()
         .with_prompt(prompt)
         .default(default)

@@ -71,7 +71,7 @@ pub(super) fn run(plan: &Plan, ctx: &ApplyContext<'_>) -> anyhow::Result<Report>
     for (i, step) in plan.steps.iter().enumerate() {
         let title = format!("[{}/{total}] {}", i + 1, step.action);
         if step.change == Change::Keep {
-            println!("{title}: unchanged");
+            crate::ui::outln!("{title}: unchanged");
             continue;
         }
         let pb = spinner(&title);
@@ -80,7 +80,7 @@ pub(super) fn run(plan: &Plan, ctx: &ApplyContext<'_>) -> anyhow::Result<Report>
         pb.finish_and_clear();
         match outcome {
             Ok(()) => {
-                println!("{title}: done ({})", ms(started.elapsed()));
+                crate::ui::outln!("{title}: done ({})", ms(started.elapsed()));
                 done.push(format!("{}. {}", i + 1, step.action));
             }
             Err(e) => {
@@ -162,7 +162,7 @@ fn execute(action: &Action, ctx: &ApplyContext<'_>, report: &mut Report) -> anyh
                 request.approve,
                 Duration::from_secs(300),
                 None,
-                |line| println!("  {line}"),
+                |line| crate::ui::outln!("  {line}"),
             )?;
             write(&layout.server_key(), signed.key_pem.as_bytes(), MODE_SECRET)?;
             write(
@@ -287,11 +287,11 @@ fn import_tls(layout: &RegistryDir, p: &ProvidedTls) -> anyhow::Result<()> {
 fn start_detached(ctx: &ApplyContext<'_>, restart: bool) -> anyhow::Result<()> {
     let svc = Detached::new(ctx.layout.root());
     if restart && let Some(pid) = svc.stop(Duration::from_secs(15))? {
-        println!("  stopped the running registry (pid {pid})");
+        crate::ui::outln!("  stopped the running registry (pid {pid})");
     }
     std::fs::create_dir_all(ctx.layout.root().join(&ctx.setup.storage.data_dir))?;
     let pid = svc.start(ctx.exe, &ctx.layout.config())?;
-    println!(
+    crate::ui::outln!(
         "  regctl serve runs as pid {pid}; log: {}",
         svc.log_file().display()
     );
@@ -394,7 +394,7 @@ fn wait_healthy(ctx: &ApplyContext<'_>) -> anyhow::Result<()> {
 }
 
 fn print_step(p: &selftest::Passed) {
-    println!(
+    crate::ui::outln!(
         "    ok  {:<26} {:>8}{}",
         p.step,
         ms(p.elapsed),
@@ -434,11 +434,11 @@ pub(super) fn summary(ctx: &ApplyContext<'_>, report: &Report, plan: &Plan) {
     } else {
         "https"
     };
-    println!();
-    println!("Registry: {scheme}://{host}   (files in {root})");
+    crate::ui::outln!();
+    crate::ui::outln!("Registry: {scheme}://{host}   (files in {root})");
     if !report.self_test.is_empty() {
         let total: Duration = report.self_test.iter().map(|p| p.elapsed).sum();
-        println!(
+        crate::ui::outln!(
             "Self-test passed: {} steps in {}{}",
             report.self_test.len(),
             ms(total),
@@ -451,33 +451,35 @@ pub(super) fn summary(ctx: &ApplyContext<'_>, report: &Report, plan: &Plan) {
     }
     for (user, file) in &report.generated {
         if let Some(pw) = ctx.passwords.get(user) {
-            println!("Generated password for {user} (shown once, kept in {file}, 0600): {pw}");
+            crate::ui::outln!(
+                "Generated password for {user} (shown once, kept in {file}, 0600): {pw}"
+            );
         }
     }
     let user = s.users.first().map(String::as_str).unwrap_or("USER");
-    println!();
-    println!("Next:");
+    crate::ui::outln!();
+    crate::ui::outln!("Next:");
     match s.target {
         Target::Kubernetes => {
-            println!("  kubectl apply -k {root}/k8s");
-            println!(
+            crate::ui::outln!("  kubectl apply -k {root}/k8s");
+            crate::ui::outln!(
                 "  kubectl -n {ns} create secret docker-registry regctl-registry-pull --docker-server={host} --docker-username={user} --docker-password-stdin",
                 ns = s.kubernetes.namespace
             );
             if s.tls == TlsMode::KubernetesCsr {
-                println!(
+                crate::ui::outln!(
                     "  The certificate is signed by the cluster CA, which container runtimes do not trust by default: k8s/node-trust.yaml installs it on every node."
                 );
             } else if s.tls != TlsMode::None {
-                println!(
+                crate::ui::outln!(
                     "  Nodes' container runtimes must trust certs/ca.crt: k8s/node-trust.yaml (a DaemonSet) installs it into /etc/containerd/certs.d/{host}/ on every node."
                 );
             }
         }
         _ => {
-            println!("  docker login {host} -u {user}");
-            println!("  docker tag IMAGE {host}/IMAGE");
-            println!("  docker push {host}/IMAGE");
+            crate::ui::outln!("  docker login {host} -u {user}");
+            crate::ui::outln!("  docker tag IMAGE {host}/IMAGE");
+            crate::ui::outln!("  docker push {host}/IMAGE");
         }
     }
     if s.tls != TlsMode::None && s.target != Target::Kubernetes {
@@ -486,21 +488,21 @@ pub(super) fn summary(ctx: &ApplyContext<'_>, report: &Report, plan: &Plan) {
             .iter()
             .any(|st| matches!(st.action, Action::InstallTrust { .. }));
         if !trusted {
-            println!(
+            crate::ui::outln!(
                 "  Other machines: copy {root}/certs/ca.crt and run `regctl trust install --registry {host} --ca ca.crt` there (or put it in /etc/docker/certs.d/{host}/ca.crt)."
             );
         } else {
-            println!(
+            crate::ui::outln!(
                 "  Other machines: `regctl trust install --registry {host} --ca ca.crt` with a copy of {root}/certs/ca.crt."
             );
         }
     }
     if s.tls == TlsMode::None {
-        println!(
+        crate::ui::outln!(
             "  WARNING: plain HTTP sends passwords and images in clear text. Every client must list {host} as insecure: Docker \"insecure-registries\": [\"{host}\"] in /etc/docker/daemon.json, containerd hosts.toml with server = \"http://{host}\"."
         );
     }
     if s.target == Target::Local {
-        println!("  regctl status | logs | stop | start   (with --dir {root})");
+        crate::ui::outln!("  regctl status | logs | stop | start   (with --dir {root})");
     }
 }

@@ -288,7 +288,7 @@ fn issue_kubernetes(dir: &Path, args: &IssueArgs) -> anyhow::Result<ExitCode> {
         k.approve,
         std::time::Duration::from_secs(k.csr_timeout),
         signer_ca,
-        |line| println!("{line}"),
+        |line| crate::ui::outln!("{line}"),
     )?;
     let mut plan = WritePlan::default();
     plan.add(
@@ -312,13 +312,13 @@ fn issue_kubernetes(dir: &Path, args: &IssueArgs) -> anyhow::Result<ExitCode> {
         Overwrite::Replace,
     );
     plan.commit()?;
-    println!(
+    crate::ui::outln!(
         "{}: signed by the cluster ({}); {} is the cluster CA",
         layout.server_cert().display(),
         k.signer,
         layout.ca_cert().display()
     );
-    println!(
+    crate::ui::outln!(
         "Container runtimes do not trust the cluster CA by default: install it on every node (k8s/node-trust.yaml from `regctl render`, or `regctl trust install --store containerd`)."
     );
     Ok(ExitCode::SUCCESS)
@@ -348,21 +348,21 @@ pub(super) fn issue(dir: &Path, args: &IssueArgs) -> anyhow::Result<ExitCode> {
         CaOrigin::Reused => "reused the existing CA",
         CaOrigin::External(_) => "signed with the CA given by --ca-cert",
     };
-    println!("{}: {ca_line}", layout.ca_cert().display());
+    crate::ui::outln!("{}: {ca_line}", layout.ca_cert().display());
     if let CaOrigin::External(src) = &origin {
-        println!(
+        crate::ui::outln!(
             "  (copied from {}; its key stays where it is)",
             src.display()
         );
     }
     print_issued(&layout, &sans, args.key.key_type, not_after);
     if args.key.days > issue::APPLE_MAX_SERVER_DAYS {
-        eprintln!(
-            "warning: macOS and iOS reject server certificates valid for more than {} days",
+        crate::ui::warn(format_args!(
+            "macOS and iOS reject server certificates valid for more than {} days",
             issue::APPLE_MAX_SERVER_DAYS
-        );
+        ));
     }
-    println!(
+    crate::ui::outln!(
         "Clients must trust {} (Docker: /etc/docker/certs.d/HOST:PORT/ca.crt).",
         layout.ca_cert().display()
     );
@@ -371,13 +371,13 @@ pub(super) fn issue(dir: &Path, args: &IssueArgs) -> anyhow::Result<ExitCode> {
 
 fn print_issued(layout: &RegistryDir, sans: &[San], key_type: KeyType, not_after: OffsetDateTime) {
     let names: Vec<String> = sans.iter().map(ToString::to_string).collect();
-    println!(
+    crate::ui::outln!(
         "{}: {key_type} key, valid until {}, for {}",
         layout.server_cert().display(),
         not_after.date(),
         names.join(", ")
     );
-    println!(
+    crate::ui::outln!(
         "private keys (0600): {}{}",
         layout.server_key().display(),
         if layout.ca_key().exists() {
@@ -414,9 +414,9 @@ pub(super) fn renew(dir: &Path, args: &RenewArgs) -> anyhow::Result<ExitCode> {
     };
     let not_after = queue_server(&layout, &ca, &opts, Overwrite::Replace, &mut plan)?;
     plan.commit()?;
-    println!("renewed (was valid until {})", info.not_after);
+    crate::ui::outln!("renewed (was valid until {})", info.not_after);
     print_issued(&layout, &sans, key_type, not_after);
-    println!("Restart or reload the registry to serve the new certificate.");
+    crate::ui::outln!("Restart or reload the registry to serve the new certificate.");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -481,7 +481,7 @@ pub(super) fn inspect(args: &InspectArgs) -> anyhow::Result<ExitCode> {
             "ok": !report.has_errors(),
             "findings": report.findings,
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        crate::ui::outln!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         print_info(&args.file, &info);
         print_report(&report, args);
@@ -500,9 +500,9 @@ fn print_info(file: &Path, info: &CertInfo) {
         None => "(none)".to_string(),
     };
     let names = info.all_names();
-    println!("{}", file.display());
-    println!("  Subject:        {}", info.subject);
-    println!(
+    crate::ui::outln!("{}", file.display());
+    crate::ui::outln!("  Subject:        {}", info.subject);
+    crate::ui::outln!(
         "  Issuer:         {}{}",
         info.issuer,
         if info.self_signed {
@@ -511,8 +511,8 @@ fn print_info(file: &Path, info: &CertInfo) {
             ""
         }
     );
-    println!("  Serial:         {}", info.serial);
-    println!(
+    crate::ui::outln!("  Serial:         {}", info.serial);
+    crate::ui::outln!(
         "  Names (SAN):    {}",
         if names.is_empty() {
             "(none)".to_string()
@@ -520,7 +520,7 @@ fn print_info(file: &Path, info: &CertInfo) {
             names.join(", ")
         }
     );
-    println!(
+    crate::ui::outln!(
         "  CA:             {}",
         match (info.is_ca, info.path_len) {
             (true, Some(n)) => format!("yes, pathlen:{n}"),
@@ -528,15 +528,17 @@ fn print_info(file: &Path, info: &CertInfo) {
             (false, _) => "no".to_string(),
         }
     );
-    println!("  Key usage:      {}", list(&info.key_usage));
-    println!("  Extended usage: {}", list(&info.extended_key_usage));
-    println!(
+    crate::ui::outln!("  Key usage:      {}", list(&info.key_usage));
+    crate::ui::outln!("  Extended usage: {}", list(&info.extended_key_usage));
+    crate::ui::outln!(
         "  Valid:          {} to {} ({} days left)",
-        info.not_before, info.not_after, info.days_left
+        info.not_before,
+        info.not_after,
+        info.days_left
     );
-    println!("  Public key:     {}", info.public_key);
-    println!("  Signature:      {}", info.signature_algorithm);
-    println!("  SHA-256:        {}", info.sha256_fingerprint);
+    crate::ui::outln!("  Public key:     {}", info.public_key);
+    crate::ui::outln!("  Signature:      {}", info.signature_algorithm);
+    crate::ui::outln!("  SHA-256:        {}", info.sha256_fingerprint);
 }
 
 fn print_report(report: &Report, args: &InspectArgs) {
@@ -553,18 +555,18 @@ fn print_report(report: &Report, args: &InspectArgs) {
     if let Some(k) = &args.key {
         checked.push(format!("with key {}", k.display()));
     }
-    println!("  Checked:        {}", checked.join(", "));
-    println!();
+    crate::ui::outln!("  Checked:        {}", checked.join(", "));
+    crate::ui::outln!();
     for f in &report.findings {
         let level = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        println!("{level}[{}]: {}", f.code, f.message);
+        crate::ui::outln!("{level}[{}]: {}", f.code, f.message);
         if let Some(e) = &f.client_error {
-            println!("  clients say: {e}");
+            crate::ui::outln!("  clients say: {e}");
         }
-        println!("  fix: {}", f.fix);
+        crate::ui::outln!("  fix: {}", f.fix);
     }
     let errors = report
         .findings
@@ -573,8 +575,8 @@ fn print_report(report: &Report, args: &InspectArgs) {
         .count();
     let warnings = report.findings.len() - errors;
     if report.findings.is_empty() {
-        println!("ok: no problems found");
+        crate::ui::outln!("ok: no problems found");
     } else {
-        println!("{errors} error(s), {warnings} warning(s)");
+        crate::ui::outln!("{errors} error(s), {warnings} warning(s)");
     }
 }

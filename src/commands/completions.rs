@@ -11,7 +11,7 @@ use crate::cli::{Cli, CompletionsArgs};
 use crate::fsutil::{self, MODE_PUBLIC, Overwrite};
 
 /// The file name each shell expects.
-pub fn file_name(shell: Shell) -> String {
+pub(super) fn file_name(shell: Shell) -> String {
     match shell {
         Shell::Bash => "regctl.bash".into(),
         Shell::Zsh => "_regctl".into(),
@@ -23,7 +23,7 @@ pub fn file_name(shell: Shell) -> String {
 }
 
 /// The completion script for `shell`.
-pub fn script(shell: Shell) -> Vec<u8> {
+pub(super) fn script(shell: Shell) -> Vec<u8> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "regctl", &mut out);
     out
@@ -40,7 +40,7 @@ pub(super) fn run(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
                 let path = dir.join(file_name(s));
                 fsutil::write_atomic(&path, &script(s), MODE_PUBLIC, Overwrite::Replace)
                     .with_context(|| format!("writing {s} completions"))?;
-                println!("wrote {}", path.display());
+                crate::ui::outln!("wrote {}", path.display());
             }
         }
         (None, Some(s)) => {

@@ -78,9 +78,9 @@ pub(super) fn run(dir: &Path, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
         .build()?
         .block_on(doctor::run(&opts));
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&checks)?);
+        crate::ui::outln!("{}", serde_json::to_string_pretty(&checks)?);
     } else {
-        print!("{}", doctor::render(&checks));
+        crate::ui::out!("{}", doctor::render(&checks));
     }
     Ok(if doctor::passed(&checks) {
         ExitCode::SUCCESS

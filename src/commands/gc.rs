@@ -30,7 +30,7 @@ pub(super) fn run(dir: &std::path::Path, args: &GcArgs) -> anyhow::Result<ExitCo
     let report = gc::collect(&FsDriver::new(root.clone()), &opts)
         .with_context(|| format!("garbage collection in {}", root.display()))?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        crate::ui::outln!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
     let verb = if report.dry_run {
@@ -39,7 +39,7 @@ pub(super) fn run(dir: &std::path::Path, args: &GcArgs) -> anyhow::Result<ExitCo
         "removed"
     };
     for r in &report.repositories {
-        println!(
+        crate::ui::outln!(
             "{}: {verb} {} manifest(s), {} layer link(s), {} upload(s)",
             r.name,
             r.manifests_removed.len(),
@@ -47,10 +47,10 @@ pub(super) fn run(dir: &std::path::Path, args: &GcArgs) -> anyhow::Result<ExitCo
             r.uploads_removed
         );
         for m in &r.manifests_removed {
-            println!("  {m}");
+            crate::ui::outln!("  {m}");
         }
     }
-    println!(
+    crate::ui::outln!(
         "blobs: {verb} {} ({}), kept {}; manifests kept {}; {} recent item(s) kept by the {} grace period; {} ms",
         report.blobs_removed,
         human_bytes(report.bytes_freed),

@@ -18,9 +18,9 @@ pub(super) fn run(cmd: HtpasswdCommand) -> anyhow::Result<ExitCode> {
             let mut ht = Htpasswd::load(file, true)?;
             let password = password(&a.password, user, true)?;
             if password.len() > BCRYPT_MAX_PASSWORD {
-                eprintln!(
-                    "warning: bcrypt uses only the first {BCRYPT_MAX_PASSWORD} bytes of a password"
-                );
+                crate::ui::warn(format_args!(
+                    "bcrypt uses only the first {BCRYPT_MAX_PASSWORD} bytes of a password"
+                ));
             }
             let change = ht.set(user, &password, a.cost)?;
             ht.save(file)?;
@@ -28,7 +28,7 @@ pub(super) fn run(cmd: HtpasswdCommand) -> anyhow::Result<ExitCode> {
                 Change::Added => "added",
                 Change::Updated => "updated password for",
             };
-            println!(
+            crate::ui::outln!(
                 "{verb} {user} in {} (bcrypt, cost {})",
                 file.display(),
                 a.cost
@@ -40,7 +40,7 @@ pub(super) fn run(cmd: HtpasswdCommand) -> anyhow::Result<ExitCode> {
             let mut ht = Htpasswd::load(&a.file, false)?;
             ht.remove(&a.user)?;
             ht.save(&a.file)?;
-            println!("removed {} from {}", a.user, a.file.display());
+            crate::ui::outln!("removed {} from {}", a.user, a.file.display());
             Ok(ExitCode::SUCCESS)
         }
         HtpasswdCommand::Verify(a) => {
@@ -50,10 +50,13 @@ pub(super) fn run(cmd: HtpasswdCommand) -> anyhow::Result<ExitCode> {
             ht.login_entry(user)?;
             let password = password(&a.password, user, false)?;
             if ht.verify(user, &password)? {
-                println!("password for {user} is correct");
+                crate::ui::outln!("password for {user} is correct");
                 Ok(ExitCode::SUCCESS)
             } else {
-                eprintln!("error: wrong password for {user} in {}", file.display());
+                crate::ui::info(format_args!(
+                    "error: wrong password for {user} in {}",
+                    file.display()
+                ));
                 Ok(ExitCode::FAILURE)
             }
         }
@@ -66,7 +69,7 @@ pub(super) fn run(cmd: HtpasswdCommand) -> anyhow::Result<ExitCode> {
                 } else {
                     "  <- rejected by the registry"
                 };
-                println!("{:width$}  {}{note}", e.user, e.scheme());
+                crate::ui::outln!("{:width$}  {}{note}", e.user, e.scheme());
             }
             warn_non_bcrypt(&ht, &a.file);
             Ok(ExitCode::SUCCESS)
@@ -92,10 +95,10 @@ fn warn_non_bcrypt(ht: &Htpasswd, file: &Path) {
         return;
     }
     let list: Vec<String> = bad.iter().map(|(u, s)| format!("{u} ({s})")).collect();
-    eprintln!(
-        "warning: {} has entries the registry rejects (bcrypt only): {}; reset each with: regctl htpasswd add {} USER",
+    crate::ui::warn(format_args!(
+        "{} has entries the registry rejects (bcrypt only): {}; reset each with: regctl htpasswd add {} USER",
         file.display(),
         list.join(", "),
         file.display()
-    );
+    ));
 }

@@ -23,9 +23,9 @@ pub(super) fn build(args: &ImageBuildArgs) -> anyhow::Result<ExitCode> {
     };
     let libs = image::write_context(&binary, &dir)?;
     if libs.is_empty() {
-        println!("{}: statically linked", binary.display());
+        crate::ui::outln!("{}: statically linked", binary.display());
     } else {
-        println!(
+        crate::ui::outln!(
             "{}: dynamically linked; bundling {}",
             binary.display(),
             libs.iter()
@@ -35,7 +35,7 @@ pub(super) fn build(args: &ImageBuildArgs) -> anyhow::Result<ExitCode> {
         );
     }
     if args.context.is_some() {
-        println!(
+        crate::ui::outln!(
             "wrote {}; build it with: docker build -t {} {}",
             dir.join("Dockerfile").display(),
             args.tag,
@@ -61,6 +61,6 @@ pub(super) fn build(args: &ImageBuildArgs) -> anyhow::Result<ExitCode> {
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .and_then(|s| s.trim().parse::<u64>().ok())
         .unwrap_or(0);
-    println!("built {} ({:.1} MB)", args.tag, size as f64 / 1_000_000.0);
+    crate::ui::outln!("built {} ({:.1} MB)", args.tag, size as f64 / 1_000_000.0);
     Ok(ExitCode::SUCCESS)
 }

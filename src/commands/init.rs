@@ -29,11 +29,11 @@ use crate::trust::{self, StoreKind};
 use crate::wizard;
 
 /// The default user of a password-protected registry.
-pub const DEFAULT_USER: &str = "admin";
+pub(super) const DEFAULT_USER: &str = "admin";
 
 /// The hosts offered when none are given: this machine's name, localhost,
 /// loopback and its addresses (what `hostname -I` shows).
-pub fn default_hosts() -> Vec<String> {
+pub(super) fn default_hosts() -> Vec<String> {
     let mut hosts = Vec::new();
     if let Some(h) = netinfo::hostname() {
         hosts.push(h);
@@ -384,11 +384,11 @@ fn passwords(
             .find(|u| existing.verify(u, pw).unwrap_or(false))
         {
             Some(u) => self_test = Some((u.clone(), pw.clone())),
-            None => eprintln!(
-                "warning: the password given matches none of the existing users ({}); their passwords are kept (change one with `regctl htpasswd add {} USER`)",
+            None => crate::ui::warn(format_args!(
+                "the password given matches none of the existing users ({}); their passwords are kept (change one with `regctl htpasswd add {} USER`)",
                 setup.users.join(", "),
                 layout.htpasswd().display()
-            ),
+            )),
         }
     }
     if self_test.is_none() {
@@ -528,13 +528,13 @@ pub(super) fn run(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
     }
     if !root_user && trust_root == Path::new("/") && !stores.is_empty() {
         let names: Vec<&str> = stores.iter().map(|s| s.name()).collect();
-        eprintln!(
-            "note: not running as root, so the CA is not installed into {} (they need root); afterwards run:\n  sudo regctl trust install --dir {} --registry {} --store {}",
+        crate::ui::note(format_args!(
+            "not running as root, so the CA is not installed into {} (they need root); afterwards run:\n  sudo regctl trust install --dir {} --registry {} --store {}",
             names.join(", "),
             dir.display(),
             setup.registry_host(),
             names.join(" --store ")
-        );
+        ));
         stores.clear();
     }
     let detected_none = args.trust.is_empty()
@@ -542,12 +542,12 @@ pub(super) fn run(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
         && setup.tls != TlsMode::None
         && setup.target != Target::Kubernetes;
     if detected_none {
-        eprintln!(
-            "note: no trust store found under {} (no system anchor directory, /etc/docker, /etc/containerd or /etc/containers), so the CA is installed nowhere on this machine; name one with --trust STORE, or later: regctl trust install --dir {} --registry {} --store STORE",
+        crate::ui::note(format_args!(
+            "no trust store found under {} (no system anchor directory, /etc/docker, /etc/containerd or /etc/containers), so the CA is installed nowhere on this machine; name one with --trust STORE, or later: regctl trust install --dir {} --registry {} --store STORE",
             trust_root.display(),
             dir.display(),
             setup.registry_host()
-        );
+        ));
     }
 
     let existing = Htpasswd::load(&layout.htpasswd(), true)
@@ -610,10 +610,10 @@ pub(super) fn run(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
     if interactive {
         wizard::summary_heading();
     }
-    println!("Plan for {} ({}):", dir.display(), setup.registry_host());
-    print!("{the_plan}");
+    crate::ui::outln!("Plan for {} ({}):", dir.display(), setup.registry_host());
+    crate::ui::out!("{the_plan}");
     if args.dry_run {
-        println!("(dry run: nothing was changed)");
+        crate::ui::outln!("(dry run: nothing was changed)");
         return Ok(ExitCode::SUCCESS);
     }
     let replacing = the_plan.replacements();
@@ -633,7 +633,7 @@ pub(super) fn run(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if interactive && !wizard::confirm("Apply?", true)? {
-        println!("nothing was changed");
+        crate::ui::outln!("nothing was changed");
         return Ok(ExitCode::SUCCESS);
     }
     let ctx = ApplyContext {

@@ -32,7 +32,7 @@ fn absolute(p: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
 }
 
 /// Runs one command; `Err` is printed as a one-line error by `main`.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Init(args) => init::run(&cli.dir, &args),
         Command::Start => service::start(&cli.dir),

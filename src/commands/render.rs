@@ -60,7 +60,7 @@ pub(super) fn run(dir: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     let written = render::write(&out, &files)?;
     if matches!(what, What::K8s | What::All) {
         for stale in render::remove_stale_k8s(&out, &files)? {
-            println!(
+            crate::ui::outln!(
                 "removed {} (no longer produced by the answers)",
                 stale.display()
             );
@@ -72,7 +72,7 @@ pub(super) fn run(dir: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         } else {
             ""
         };
-        println!("wrote {}{note}", path.display());
+        crate::ui::outln!("wrote {}{note}", path.display());
     }
     let secrets: Vec<String> = files
         .iter()
@@ -81,27 +81,27 @@ pub(super) fn run(dir: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         .map(|(_, p)| p.display().to_string())
         .collect();
     if !secrets.is_empty() {
-        println!(
+        crate::ui::outln!(
             "files holding secrets (keep them out of version control): {}",
             secrets.join(", ")
         );
     }
     if matches!(what, What::Compose | What::All) {
-        println!("\nwithout compose:\n  {}", render::docker_run(&inputs)?);
+        crate::ui::outln!("\nwithout compose:\n  {}", render::docker_run(&inputs)?);
     }
     if matches!(what, What::K8s | What::All) {
-        println!(
+        crate::ui::outln!(
             "\nKubernetes: kubectl apply -k {}",
             out.join("k8s").display()
         );
         if inputs.pull.is_none() {
-            println!(
+            crate::ui::outln!(
                 "  (no image pull Secret: re-run with --pull-user USER --pull-password-stdin, or\n   kubectl create secret docker-registry regctl-registry-pull --docker-server={} --docker-username=USER --docker-password-stdin)",
                 setup.registry_host()
             );
         }
         if setup.target != Target::Kubernetes {
-            println!(
+            crate::ui::outln!(
                 "  (regctl.yaml says target: {:?}; the manifests are rendered anyway)",
                 setup.target
             );

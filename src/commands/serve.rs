@@ -53,8 +53,8 @@ pub(super) fn run(dir: &std::path::Path, args: &ServeArgs) -> anyhow::Result<Exi
         if let Some(a) = &config.auth {
             crate::registry::auth::Authenticator::load(&a.realm, a.path.clone())?;
         }
-        print!("{}", config.to_masked_yaml());
-        eprintln!("configuration OK: {}", path.display());
+        crate::ui::out!("{}", config.to_masked_yaml());
+        crate::ui::info(format_args!("configuration OK: {}", path.display()));
         return Ok(ExitCode::SUCCESS);
     }
     init_logging(&config);

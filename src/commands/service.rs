@@ -54,7 +54,7 @@ pub(super) fn start(dir: &Path) -> anyhow::Result<ExitCode> {
     let layout = RegistryDir::new(absolute(dir)?);
     let svc = Detached::new(layout.root());
     if let State::Running(pid) = svc.state() {
-        println!("already running (pid {pid})");
+        crate::ui::outln!("already running (pid {pid})");
         return Ok(ExitCode::SUCCESS);
     }
     if !layout.config().exists() {
@@ -78,7 +78,7 @@ pub(super) fn start(dir: &Path) -> anyhow::Result<ExitCode> {
             ),
         }
     }
-    println!("started (pid {pid}); {}", health(&layout));
+    crate::ui::outln!("started (pid {pid}); {}", health(&layout));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -88,8 +88,8 @@ pub(super) fn stop(dir: &Path) -> anyhow::Result<ExitCode> {
     }
     let svc = Detached::new(&absolute(dir)?);
     match svc.stop(Duration::from_secs(15))? {
-        Some(pid) => println!("stopped (pid {pid})"),
-        None => println!("not running"),
+        Some(pid) => crate::ui::outln!("stopped (pid {pid})"),
+        None => crate::ui::outln!("not running"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -103,19 +103,19 @@ pub(super) fn status(dir: &Path) -> anyhow::Result<ExitCode> {
     let svc = Detached::new(layout.root());
     match svc.state() {
         State::Running(pid) => {
-            println!("running (pid {pid}); {}", health(&layout));
-            println!("log: {}", svc.log_file().display());
+            crate::ui::outln!("running (pid {pid}); {}", health(&layout));
+            crate::ui::outln!("log: {}", svc.log_file().display());
             Ok(ExitCode::SUCCESS)
         }
         State::Stale(pid) => {
-            println!(
+            crate::ui::outln!(
                 "not running (the pid file names {pid}, which is gone); the end of the log:\n{}",
                 svc.tail(10).unwrap_or_default()
             );
             Ok(ExitCode::from(3))
         }
         State::Stopped => {
-            println!("not running");
+            crate::ui::outln!("not running");
             Ok(ExitCode::from(3))
         }
     }
@@ -138,6 +138,6 @@ pub(super) fn logs(dir: &Path, args: &LogsArgs) -> anyhow::Result<ExitCode> {
     let text = svc
         .tail(args.lines)
         .with_context(|| format!("reading {}", svc.log_file().display()))?;
-    println!("{text}");
+    crate::ui::outln!("{text}");
     Ok(ExitCode::SUCCESS)
 }

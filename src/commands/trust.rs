@@ -70,24 +70,24 @@ fn stores(args: &TrustArgs, root: &Path) -> anyhow::Result<Vec<StoreKind>> {
 fn run_update(ctx: &Ctx, argv: &[String]) -> anyhow::Result<()> {
     let line = argv.join(" ");
     if ctx.dry {
-        println!("  would run: {line}");
+        crate::ui::outln!("  would run: {line}");
     } else if ctx.root != Path::new("/") {
-        println!(
+        crate::ui::outln!(
             "  staged under {}: run `{line}` inside that root",
             ctx.root.display()
         );
     } else if which::which(&argv[0]).is_err() {
-        eprintln!(
-            "warning: {} is not installed; run `{line}` once it is, or the system store will not pick up the CA",
+        crate::ui::warn(format_args!(
+            "{} is not installed; run `{line}` once it is, or the system store will not pick up the CA",
             argv[0]
-        );
+        ));
     } else {
         let status = std::process::Command::new(&argv[0])
             .args(&argv[1..])
             .status()
             .with_context(|| format!("running {line}"))?;
         anyhow::ensure!(status.success(), "`{line}` failed ({status})");
-        println!("  ran: {line}");
+        crate::ui::outln!("  ran: {line}");
     }
     Ok(())
 }
@@ -109,13 +109,13 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
                 Step::Write { path, contents } => {
                     let same = std::fs::read(path).is_ok_and(|b| b == contents.as_bytes());
                     if same {
-                        println!("{}: already installed: {}", kind.name(), path.display());
+                        crate::ui::outln!("{}: already installed: {}", kind.name(), path.display());
                     } else if ctx.dry {
-                        println!("{}: would write {}", kind.name(), path.display());
+                        crate::ui::outln!("{}: would write {}", kind.name(), path.display());
                     } else {
                         fsutil::write_atomic(path, contents.as_bytes(), MODE_PUBLIC, Overwrite::Replace)
                             .with_context(|| format!("installing into the {} store (needs root: use sudo, or stage with --root DIR)", kind.name()))?;
-                        println!("{}: wrote {}", kind.name(), path.display());
+                        crate::ui::outln!("{}: wrote {}", kind.name(), path.display());
                         changed = true;
                     }
                     if !ctx.dry {
@@ -135,7 +135,7 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
                 } => {
                     let backup = trust::insecure::backup_path(path);
                     if ctx.dry {
-                        println!(
+                        crate::ui::outln!(
                             "{}: would merge {} (backup {})",
                             kind.name(),
                             path.display(),
@@ -159,7 +159,7 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
                             path.display()
                         )
                     })?;
-                    println!(
+                    crate::ui::outln!(
                         "{}: merged {} into {}{}",
                         kind.name(),
                         ctx.reg.dir_name(),
@@ -179,7 +179,7 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
                     ));
                 }
                 Step::Present { path } => {
-                    println!("{}: already allowed in {}", kind.name(), path.display());
+                    crate::ui::outln!("{}: already allowed in {}", kind.name(), path.display());
                 }
                 Step::Command {
                     target,
@@ -201,7 +201,7 @@ fn install(ctx: &Ctx, kinds: &[StoreKind], ca: &str, ledger: &mut Ledger) -> any
                 }
                 Step::Run { argv } if changed || ctx.dry => run_update(ctx, argv)?,
                 Step::Run { .. } => {}
-                Step::Advice(text) => println!("{}: note: {text}", kind.name()),
+                Step::Advice(text) => crate::ui::outln!("{}: note: {text}", kind.name()),
             }
         }
     }
@@ -231,16 +231,16 @@ fn install_with_tool(
         Err(_) => Found::Unknown,
     };
     if ctx.dry && found != Found::ThisCa {
-        println!("{name}: would run: {}", tool::display(install));
+        crate::ui::outln!("{name}: would run: {}", tool::display(install));
         return Ok(());
     }
     match found {
         Found::ThisCa => {
-            println!("{name}: already installed in {}", target.display());
+            crate::ui::outln!("{name}: already installed in {}", target.display());
             return Ok(());
         }
         Found::Other => {
-            println!(
+            crate::ui::outln!(
                 "{name}: replacing another certificate named for {} in {}",
                 ctx.reg.dir_name(),
                 target.display()
@@ -255,7 +255,7 @@ fn install_with_tool(
     tool::run(install, ca)
         .map_err(TrustError::from)
         .with_context(|| format!("installing into the {name} store ({})", target.display()))?;
-    println!("{name}: added with {} to {}", install[0], target.display());
+    crate::ui::outln!("{name}: added with {} to {}", install[0], target.display());
     Ok(())
 }
 
@@ -266,7 +266,7 @@ fn uninstall_with_tool(ctx: &Ctx, e: &Entry) -> anyhow::Result<()> {
     let ca = e.ca.as_deref().unwrap_or_default();
     if ctx.dry {
         for argv in &e.undo {
-            println!("{name}: would run: {}", tool::display(argv));
+            crate::ui::outln!("{name}: would run: {}", tool::display(argv));
         }
         return Ok(());
     }
@@ -275,7 +275,7 @@ fn uninstall_with_tool(ctx: &Ctx, e: &Entry) -> anyhow::Result<()> {
     }
     let export = (!e.export.is_empty()).then_some(&e.export);
     if tool::find(export, ca).map_err(TrustError::from)? == Found::Nothing {
-        println!("{name}: already gone from {}", e.path.display());
+        crate::ui::outln!("{name}: already gone from {}", e.path.display());
         return Ok(());
     }
     for argv in &e.undo {
@@ -283,7 +283,7 @@ fn uninstall_with_tool(ctx: &Ctx, e: &Entry) -> anyhow::Result<()> {
             .map_err(TrustError::from)
             .with_context(|| format!("removing from the {name} store ({})", e.path.display()))?;
     }
-    println!("{name}: removed from {}", e.path.display());
+    crate::ui::outln!("{name}: removed from {}", e.path.display());
     Ok(())
 }
 
@@ -295,7 +295,7 @@ fn uninstall(ctx: &Ctx, kinds: Option<&[StoreKind]>, ledger: &mut Ledger) -> any
         .filter(|e| kinds.is_none_or(|k| k.contains(&e.store)))
         .collect();
     if entries.is_empty() {
-        println!(
+        crate::ui::outln!(
             "nothing recorded for {registry} in {}",
             ctx.ledger_path.display()
         );
@@ -320,16 +320,18 @@ fn uninstall(ctx: &Ctx, kinds: Option<&[StoreKind]>, ledger: &mut Ledger) -> any
         }
         match std::fs::read(&e.path) {
             Ok(bytes) if sha256_hex(&bytes) != e.sha256 => {
-                eprintln!(
-                    "warning: {} changed since regctl wrote it; left in place",
+                crate::ui::warn(format_args!(
+                    "{} changed since regctl wrote it; left in place",
                     e.path.display()
-                );
+                ));
             }
-            Ok(_) if ctx.dry => println!("{}: would remove {}", e.store.name(), e.path.display()),
+            Ok(_) if ctx.dry => {
+                crate::ui::outln!("{}: would remove {}", e.store.name(), e.path.display())
+            }
             Ok(_) => {
                 std::fs::remove_file(&e.path)
                     .with_context(|| format!("removing {}", e.path.display()))?;
-                println!("{}: removed {}", e.store.name(), e.path.display());
+                crate::ui::outln!("{}: removed {}", e.store.name(), e.path.display());
                 // The certs.d/<host:port> directory regctl created goes too when empty.
                 if let Some(dir) = e
                     .path
@@ -342,7 +344,7 @@ fn uninstall(ctx: &Ctx, kinds: Option<&[StoreKind]>, ledger: &mut Ledger) -> any
                     updates.insert(e.update.clone());
                 }
             }
-            Err(_) => println!("{}: already gone: {}", e.store.name(), e.path.display()),
+            Err(_) => crate::ui::outln!("{}: already gone: {}", e.store.name(), e.path.display()),
         }
         if !ctx.dry {
             ledger.forget(&e.path, &registry);
@@ -362,12 +364,12 @@ fn restore_merged(ctx: &Ctx, e: &Entry, shared: bool) -> anyhow::Result<()> {
     let current = match std::fs::read(&e.path) {
         Ok(b) => b,
         Err(_) => {
-            println!("{name}: already gone: {}", e.path.display());
+            crate::ui::outln!("{name}: already gone: {}", e.path.display());
             return Ok(());
         }
     };
     if ctx.dry {
-        println!("{name}: would restore {}", e.path.display());
+        crate::ui::outln!("{name}: would restore {}", e.path.display());
         return Ok(());
     }
     if sha256_hex(&current) == e.sha256 && !shared {
@@ -376,12 +378,12 @@ fn restore_merged(ctx: &Ctx, e: &Entry, shared: bool) -> anyhow::Result<()> {
                 std::fs::rename(b, &e.path).with_context(|| {
                     format!("restoring {} from {}", e.path.display(), b.display())
                 })?;
-                println!("{name}: restored {} from {}", e.path.display(), b.display());
+                crate::ui::outln!("{name}: restored {} from {}", e.path.display(), b.display());
             }
             _ => {
                 std::fs::remove_file(&e.path)
                     .with_context(|| format!("removing {}", e.path.display()))?;
-                println!(
+                crate::ui::outln!(
                     "{name}: removed {} (regctl had created it)",
                     e.path.display()
                 );
@@ -400,11 +402,11 @@ fn restore_merged(ctx: &Ctx, e: &Entry, shared: bool) -> anyhow::Result<()> {
     {
         std::fs::rename(b, &e.path)
             .with_context(|| format!("restoring {} from {}", e.path.display(), b.display()))?;
-        println!("{name}: restored {} from {}", e.path.display(), b.display());
+        crate::ui::outln!("{name}: restored {} from {}", e.path.display(), b.display());
         return Ok(());
     }
     fsutil::write_atomic(&e.path, cleaned.as_bytes(), MODE_PUBLIC, Overwrite::Replace)?;
-    println!(
+    crate::ui::outln!(
         "{name}: {} {}, so only {} was taken out of insecure-registries",
         e.path.display(),
         if shared {
@@ -434,16 +436,16 @@ fn status(ctx: &Ctx, kinds: &[StoreKind], ca: Option<&str>) -> anyhow::Result<()
             })
             .collect();
         if files.is_empty() {
-            println!("{}: not available here", kind.name());
+            crate::ui::outln!("{}: not available here", kind.name());
             continue;
         }
         for step in &expected {
             match step {
                 Step::Present { path } => {
-                    println!("{}: allowed (insecure): {}", kind.name(), path.display());
+                    crate::ui::outln!("{}: allowed (insecure): {}", kind.name(), path.display());
                 }
                 Step::Merge { path, .. } => {
-                    println!("{}: not allowed yet: {}", kind.name(), path.display());
+                    crate::ui::outln!("{}: not allowed yet: {}", kind.name(), path.display());
                 }
                 _ => {}
             }
@@ -465,7 +467,7 @@ fn status(ctx: &Ctx, kinds: &[StoreKind], ca: Option<&str>) -> anyhow::Result<()
                     Ok(Found::Nothing) => "not installed".into(),
                     Ok(Found::Unknown) => "unknown (the store's tool cannot list it)".into(),
                 };
-                println!("{}: {state}: {}", kind.name(), target.display());
+                crate::ui::outln!("{}: {state}: {}", kind.name(), target.display());
             }
             if let Step::Write { path, contents } = step {
                 let state = match std::fs::read(path) {
@@ -473,7 +475,7 @@ fn status(ctx: &Ctx, kinds: &[StoreKind], ca: Option<&str>) -> anyhow::Result<()
                     Ok(_) => "present but DIFFERENT from this CA (re-run trust install)",
                     Err(_) => "not installed",
                 };
-                println!("{}: {state}: {}", kind.name(), path.display());
+                crate::ui::outln!("{}: {state}: {}", kind.name(), path.display());
             }
         }
     }
@@ -529,10 +531,10 @@ pub(super) fn run(dir: &Path, cmd: TrustCommand) -> anyhow::Result<ExitCode> {
         user,
     };
     if args.insecure && verb == "install" {
-        eprintln!(
-            "WARNING: --insecure lets clients use {} over plain HTTP: passwords and images cross the network in clear text, and anyone in between can change what is pulled. Use TLS (regctl init) wherever you can.",
+        crate::ui::warn(format_args!(
+            "--insecure lets clients use {} over plain HTTP: passwords and images cross the network in clear text, and anyone in between can change what is pulled. Use TLS (regctl init) wherever you can.",
             ctx.reg.dir_name()
-        );
+        ));
     }
     let mut ledger = Ledger::load(&ctx.ledger_path)?;
     match verb {

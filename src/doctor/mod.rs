@@ -18,7 +18,7 @@ use serde::Serialize;
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     Ok,
     Warning,
     Failure,
@@ -28,7 +28,7 @@ pub enum Status {
 
 /// One check's outcome.
 #[derive(Debug, Clone, Serialize)]
-pub struct Check {
+pub(crate) struct Check {
     pub name: String,
     pub status: Status,
     pub message: String,
@@ -80,7 +80,7 @@ impl Check {
 
 /// What to check, and with what.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub host: String,
     pub port: u16,
     pub user: Option<String>,
@@ -99,7 +99,7 @@ pub struct Options {
 
 impl Options {
     /// `host:port` as clients write it (brackets for IPv6).
-    pub fn registry(&self) -> String {
+    pub(crate) fn registry(&self) -> String {
         if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)
         } else {
@@ -110,7 +110,7 @@ impl Options {
 
 /// Parses `HOST[:PORT]` (`[v6]:PORT` for IPv6); the default port is 443,
 /// as for Docker.
-pub fn parse_target(s: &str) -> Option<(String, u16)> {
+pub(crate) fn parse_target(s: &str) -> Option<(String, u16)> {
     if let Some(rest) = s.strip_prefix('[') {
         let (h, after) = rest.split_once(']')?;
         h.parse::<std::net::Ipv6Addr>().ok()?;
@@ -132,7 +132,7 @@ pub fn parse_target(s: &str) -> Option<(String, u16)> {
 }
 
 /// Runs every check in order.
-pub async fn run(opts: &Options) -> Vec<Check> {
+pub(crate) async fn run(opts: &Options) -> Vec<Check> {
     let mut checks = Vec::new();
     let Some(addr) = network::check(opts, &mut checks).await else {
         return checks;
@@ -152,12 +152,12 @@ pub async fn run(opts: &Options) -> Vec<Check> {
 }
 
 /// True when nothing failed.
-pub fn passed(checks: &[Check]) -> bool {
+pub(crate) fn passed(checks: &[Check]) -> bool {
     !checks.iter().any(|c| c.status == Status::Failure)
 }
 
 /// The report for people.
-pub fn render(checks: &[Check]) -> String {
+pub(crate) fn render(checks: &[Check]) -> String {
     let mut out = String::new();
     for c in checks {
         let tag = match c.status {

@@ -8,7 +8,7 @@ use x509_parser::certificate::X509Certificate;
 
 /// The outcome of building a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChainOutcome {
+pub(crate) enum ChainOutcome {
     /// Verified; the subjects from the leaf's issuer up to the anchor.
     Trusted(Vec<String>),
     /// No anchor signed the chain.
@@ -18,7 +18,7 @@ pub enum ChainOutcome {
 const MAX_DEPTH: usize = 8;
 
 /// Builds a path from `leaf` through `intermediates` to one of `anchors`.
-pub fn verify(
+pub(crate) fn verify(
     leaf: &X509Certificate<'_>,
     intermediates: &[X509Certificate<'_>],
     anchors: &[X509Certificate<'_>],

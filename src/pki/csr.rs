@@ -15,11 +15,11 @@ use super::keys::{self, KeyType};
 use super::{PkiError, San};
 
 /// The signer most clusters have, and the default.
-pub const KUBELET_SERVING: &str = "kubernetes.io/kubelet-serving";
+pub(crate) const KUBELET_SERVING: &str = "kubernetes.io/kubelet-serving";
 
 /// What to request.
 #[derive(Debug, Clone)]
-pub struct CsrOptions {
+pub(crate) struct CsrOptions {
     pub sans: Vec<San>,
     pub key_type: KeyType,
     pub signer: String,
@@ -31,7 +31,7 @@ pub struct CsrOptions {
 
 /// A generated key and its request.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     pub key_pem: String,
     pub csr_pem: String,
 }
@@ -41,7 +41,7 @@ fn gen_err(e: rcgen::Error) -> PkiError {
 }
 
 /// The usages the signer is asked for.
-pub fn usages(key_type: KeyType) -> Vec<&'static str> {
+pub(crate) fn usages(key_type: KeyType) -> Vec<&'static str> {
     let mut u = vec!["digital signature"];
     if key_type.rsa_bits().is_some() {
         u.push("key encipherment");
@@ -51,7 +51,7 @@ pub fn usages(key_type: KeyType) -> Vec<&'static str> {
 }
 
 /// Generates the key and the CSR.
-pub fn request(opts: &CsrOptions) -> Result<Request, PkiError> {
+pub(crate) fn request(opts: &CsrOptions) -> Result<Request, PkiError> {
     if opts.sans.is_empty() {
         return Err(PkiError::NoSans);
     }
@@ -82,7 +82,7 @@ pub fn request(opts: &CsrOptions) -> Result<Request, PkiError> {
 }
 
 /// The CertificateSigningRequest object, as YAML for `kubectl create -f -`.
-pub fn manifest(name: &str, req: &Request, opts: &CsrOptions) -> String {
+pub(crate) fn manifest(name: &str, req: &Request, opts: &CsrOptions) -> String {
     let request = base64::engine::general_purpose::STANDARD.encode(req.csr_pem.as_bytes());
     let usages: String = usages(opts.key_type)
         .iter()

@@ -12,7 +12,7 @@ use super::PkiError;
 
 /// What `regctl cert inspect` prints, and `--json` emits.
 #[derive(Debug, Clone, Serialize)]
-pub struct CertInfo {
+pub(crate) struct CertInfo {
     pub subject: String,
     pub issuer: String,
     pub serial: String,
@@ -37,7 +37,7 @@ pub struct CertInfo {
 
 impl CertInfo {
     /// Extracts the facts from DER.
-    pub fn from_der(der: &[u8], now: OffsetDateTime) -> Result<Self, PkiError> {
+    pub(crate) fn from_der(der: &[u8], now: OffsetDateTime) -> Result<Self, PkiError> {
         let cert = super::parse(der)?;
         let (dns_names, ip_addresses) = san_lists(&cert);
         let not_after = cert.validity().not_after.to_datetime();
@@ -67,7 +67,7 @@ impl CertInfo {
     }
 
     /// Every SAN, DNS names first, as written in the certificate.
-    pub fn all_names(&self) -> Vec<String> {
+    pub(crate) fn all_names(&self) -> Vec<String> {
         self.dns_names
             .iter()
             .chain(self.ip_addresses.iter())
@@ -81,7 +81,7 @@ pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
 }
 
 /// `AB:CD:...`, as `openssl x509 -fingerprint -sha256` prints it.
-pub fn fingerprint(der: &[u8]) -> String {
+pub(crate) fn fingerprint(der: &[u8]) -> String {
     Sha256::digest(der)
         .iter()
         .map(|b| format!("{b:02X}"))

@@ -16,18 +16,18 @@ use super::keys::{self, KeyType};
 use super::{PkiError, San};
 
 /// Longest server validity Apple platforms accept (in days).
-pub const APPLE_MAX_SERVER_DAYS: u32 = 825;
+pub(crate) const APPLE_MAX_SERVER_DAYS: u32 = 825;
 /// Default server certificate validity.
-pub const DEFAULT_SERVER_DAYS: u32 = APPLE_MAX_SERVER_DAYS;
+pub(crate) const DEFAULT_SERVER_DAYS: u32 = APPLE_MAX_SERVER_DAYS;
 /// Default CA validity: ten years, since re-distributing a CA is the costly part.
-pub const DEFAULT_CA_DAYS: u32 = 3650;
+pub(crate) const DEFAULT_CA_DAYS: u32 = 3650;
 /// Back-dating so a node whose clock is a little behind still accepts a
 /// freshly issued certificate.
 const CLOCK_SKEW: Duration = Duration::hours(1);
 
 /// A certificate and its private key, PEM-encoded.
 #[derive(Debug, Clone)]
-pub struct IssuedPair {
+pub(crate) struct IssuedPair {
     pub cert_pem: String,
     pub key_pem: String,
     pub not_after: OffsetDateTime,
@@ -35,7 +35,7 @@ pub struct IssuedPair {
 
 /// How to make a new CA.
 #[derive(Debug, Clone)]
-pub struct CaOptions {
+pub(crate) struct CaOptions {
     pub common_name: String,
     pub key_type: KeyType,
     pub days: u32,
@@ -43,7 +43,7 @@ pub struct CaOptions {
 
 /// How to make a server certificate.
 #[derive(Debug, Clone)]
-pub struct ServerOptions {
+pub(crate) struct ServerOptions {
     pub sans: Vec<San>,
     pub key_type: KeyType,
     pub days: u32,
@@ -62,7 +62,7 @@ fn gen_err(e: rcgen::Error) -> PkiError {
 }
 
 /// Creates a self-signed CA that may sign server certificates only.
-pub fn new_ca(opts: &CaOptions) -> Result<IssuedPair, PkiError> {
+pub(crate) fn new_ca(opts: &CaOptions) -> Result<IssuedPair, PkiError> {
     let key = keys::generate(opts.key_type)?;
     let now = OffsetDateTime::now_utc();
     let mut params = CertificateParams::default();
@@ -84,7 +84,7 @@ pub fn new_ca(opts: &CaOptions) -> Result<IssuedPair, PkiError> {
 }
 
 /// A CA that has been checked and can sign.
-pub struct LoadedCa {
+pub(crate) struct LoadedCa {
     cert_pem: String,
     key: KeyPair,
     not_after: OffsetDateTime,
@@ -93,7 +93,7 @@ pub struct LoadedCa {
 impl LoadedCa {
     /// Loads a CA certificate and its key, refusing anything clients would
     /// reject: not a CA, a key that does not match, expired, no keyCertSign.
-    pub fn load(cert_pem: &str, key_pem: &str) -> Result<Self, PkiError> {
+    pub(crate) fn load(cert_pem: &str, key_pem: &str) -> Result<Self, PkiError> {
         let ders = super::certs_from_bytes(cert_pem.as_bytes())?;
         let der = &ders[0];
         let cert = super::parse(der)?;
@@ -121,13 +121,13 @@ impl LoadedCa {
     }
 
     /// The CA certificate, PEM.
-    pub fn cert_pem(&self) -> &str {
+    pub(crate) fn cert_pem(&self) -> &str {
         &self.cert_pem
     }
 
     /// Issues a server certificate. Its expiry is capped at the CA's, since
     /// clients reject a chain once the CA has expired anyway.
-    pub fn issue_server(&self, opts: &ServerOptions) -> Result<IssuedPair, PkiError> {
+    pub(crate) fn issue_server(&self, opts: &ServerOptions) -> Result<IssuedPair, PkiError> {
         if opts.sans.is_empty() {
             return Err(PkiError::NoSans);
         }

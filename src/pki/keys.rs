@@ -14,7 +14,7 @@ use super::PkiError;
 /// Key algorithms regctl can generate. ECDSA P-256 is the default: every
 /// client supports it and it is fast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum KeyType {
+pub(crate) enum KeyType {
     #[default]
     P256,
     P384,
@@ -24,10 +24,7 @@ pub enum KeyType {
 }
 
 impl KeyType {
-    /// Every accepted spelling, for help texts and errors.
-    pub const NAMES: [&'static str; 5] = ["p256", "p384", "ed25519", "rsa2048", "rsa4096"];
-
-    pub fn rsa_bits(self) -> Option<usize> {
+    pub(crate) fn rsa_bits(self) -> Option<usize> {
         match self {
             KeyType::Rsa2048 => Some(2048),
             KeyType::Rsa4096 => Some(4096),
@@ -64,7 +61,7 @@ impl fmt::Display for KeyType {
 }
 
 /// Generates a fresh key of `kind`.
-pub fn generate(kind: KeyType) -> Result<KeyPair, PkiError> {
+pub(crate) fn generate(kind: KeyType) -> Result<KeyPair, PkiError> {
     let alg: &'static SignatureAlgorithm = match kind {
         KeyType::P256 => &rcgen::PKCS_ECDSA_P256_SHA256,
         KeyType::P384 => &rcgen::PKCS_ECDSA_P384_SHA384,
@@ -101,7 +98,7 @@ pub fn generate(kind: KeyType) -> Result<KeyPair, PkiError> {
 }
 
 /// Loads the first private key found in PEM text.
-pub fn load_pem(pem_text: &str) -> Result<KeyPair, PkiError> {
+pub(crate) fn load_pem(pem_text: &str) -> Result<KeyPair, PkiError> {
     let blocks = pem::parse_many(pem_text).map_err(|e| PkiError::NotPem(e.to_string()))?;
     let block = blocks
         .iter()
@@ -169,7 +166,7 @@ mod tests {
 
     #[test]
     fn key_type_names_parse() {
-        for name in KeyType::NAMES {
+        for name in ["p256", "p384", "ed25519", "rsa2048", "rsa4096"] {
             assert_eq!(name.parse::<KeyType>().unwrap().to_string(), name);
         }
         assert!("dsa".parse::<KeyType>().is_err());

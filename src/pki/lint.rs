@@ -21,14 +21,14 @@ use super::san::{dns_matches, strip_port};
 /// How bad a finding is: errors make `cert inspect` exit non-zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Warning,
     Error,
 }
 
 /// One problem, the client error it causes, and what to do.
 #[derive(Debug, Clone, Serialize)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub severity: Severity,
     /// Stable identifier for scripts, e.g. `host-not-in-san`.
     pub code: &'static str,
@@ -41,7 +41,7 @@ pub struct Finding {
 /// What the certificate is meant to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Role {
+pub(crate) enum Role {
     /// Decide from the certificate and the options given.
     Auto,
     /// A TLS server certificate (`http.tls.certificate`).
@@ -51,7 +51,7 @@ pub enum Role {
 }
 
 /// Inputs to [`lint`].
-pub struct LintOptions {
+pub(crate) struct LintOptions {
     pub role: Role,
     /// The name or address clients dial, with or without `:port`.
     pub host: Option<String>,
@@ -66,14 +66,14 @@ pub struct LintOptions {
 
 /// The role that was checked and what was found.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     pub role: Role,
     pub findings: Vec<Finding>,
 }
 
 impl Report {
     /// True when any finding is an error.
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 }
@@ -102,7 +102,7 @@ impl Findings {
 }
 
 /// Checks a certificate (DER) for everything that would make clients refuse it.
-pub fn lint(der: &[u8], opts: &LintOptions) -> Result<Report, PkiError> {
+pub(crate) fn lint(der: &[u8], opts: &LintOptions) -> Result<Report, PkiError> {
     let cert = super::parse(der)?;
     let role = match opts.role {
         Role::Auto if opts.host.is_some() || opts.key.is_some() => Role::Server,

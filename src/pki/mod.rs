@@ -1,23 +1,23 @@
 //! Certificates and keys: a local CA, SAN server certificates, and the
 //! inspection and lints that explain client TLS errors before clients hit them.
 
-pub mod chain;
-pub mod csr;
-pub mod info;
-pub mod issue;
-pub mod keys;
-pub mod lint;
-pub mod san;
+pub(crate) mod chain;
+pub(crate) mod csr;
+pub(crate) mod info;
+pub(crate) mod issue;
+pub(crate) mod keys;
+pub(crate) mod lint;
+pub(crate) mod san;
 
-pub use info::CertInfo;
-pub use issue::{CaOptions, IssuedPair, LoadedCa, ServerOptions};
-pub use keys::KeyType;
-pub use lint::{Finding, LintOptions, Role, Severity};
-pub use san::San;
+pub(crate) use info::CertInfo;
+pub(crate) use issue::{CaOptions, LoadedCa, ServerOptions};
+pub(crate) use keys::KeyType;
+pub(crate) use lint::{LintOptions, Role, Severity};
+pub(crate) use san::San;
 
 /// Everything that can go wrong with certificate material.
 #[derive(Debug, thiserror::Error)]
-pub enum PkiError {
+pub(crate) enum PkiError {
     #[error("unknown key type `{0}` (expected one of: p256, p384, ed25519, rsa2048, rsa4096)")]
     UnknownKeyType(String),
     #[error("key generation failed: {0}")]
@@ -57,7 +57,7 @@ pub enum PkiError {
 }
 
 /// Reads every certificate in PEM text (or one DER certificate) as DER.
-pub fn certs_from_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>, PkiError> {
+pub(crate) fn certs_from_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>, PkiError> {
     if bytes.first() == Some(&0x30) {
         // Looks like DER: accept a single binary certificate.
         x509_parser::parse_x509_certificate(bytes)
@@ -89,7 +89,7 @@ pub(crate) fn parse(der: &[u8]) -> Result<x509_parser::certificate::X509Certific
 }
 
 /// Encodes DER certificates as PEM.
-pub fn certs_to_pem(ders: &[Vec<u8>]) -> String {
+pub(crate) fn certs_to_pem(ders: &[Vec<u8>]) -> String {
     ders.iter()
         .map(|d| {
             pem::encode_config(

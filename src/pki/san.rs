@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 /// One subject alternative name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum San {
+pub(crate) enum San {
     /// A DNS name, lower-cased; may start with a `*.` wildcard label.
     Dns(String),
     /// An IPv4 or IPv6 address.
@@ -19,7 +19,7 @@ pub enum San {
 /// A name that is neither a DNS name nor an IP address.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("`{name}` is neither a DNS name nor an IP address: {reason}")]
-pub struct InvalidSan {
+pub(crate) struct InvalidSan {
     pub name: String,
     pub reason: &'static str,
 }
@@ -55,7 +55,7 @@ impl fmt::Display for San {
 }
 
 /// Checks RFC 1123 host-name syntax, allowing a leading `*.` wildcard label.
-pub fn validate_dns_name(name: &str) -> Result<(), &'static str> {
+pub(crate) fn validate_dns_name(name: &str) -> Result<(), &'static str> {
     if name.is_empty() {
         return Err("it is empty");
     }
@@ -93,7 +93,7 @@ pub fn validate_dns_name(name: &str) -> Result<(), &'static str> {
 /// Does the certificate name `pattern` (a SAN) cover `host`?
 ///
 /// A wildcard covers exactly one leftmost label, as RFC 6125 and Go say.
-pub fn dns_matches(pattern: &str, host: &str) -> bool {
+pub(crate) fn dns_matches(pattern: &str, host: &str) -> bool {
     let pattern = pattern.trim_end_matches('.').to_ascii_lowercase();
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     match pattern.strip_prefix("*.") {
@@ -106,7 +106,7 @@ pub fn dns_matches(pattern: &str, host: &str) -> bool {
 }
 
 /// Splits `host[:port]` or `[v6]:port` into the host part.
-pub fn strip_port(target: &str) -> &str {
+pub(crate) fn strip_port(target: &str) -> &str {
     if let Some(rest) = target.strip_prefix('[') {
         return rest.split_once(']').map(|(h, _)| h).unwrap_or(rest);
     }

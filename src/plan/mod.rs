@@ -21,7 +21,7 @@ use crate::trust::StoreKind;
 
 /// What exists before the run.
 #[derive(Debug, Clone, Default)]
-pub struct Facts {
+pub(crate) struct Facts {
     /// The registry directory (absolute).
     pub dir: PathBuf,
     /// `certs/ca.crt` and `certs/ca.key` both exist.
@@ -46,7 +46,7 @@ pub struct Facts {
 
 /// Whether the existing server certificate can stay.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CertState {
+pub(crate) enum CertState {
     /// Covers every host, chains to the CA, not close to expiry (or, for a
     /// brought certificate, is the same one).
     Fine,
@@ -57,7 +57,7 @@ pub enum CertState {
 /// Choices that are not answers in `regctl.yaml` (they belong to this run
 /// or this machine).
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub new_ca: bool,
     pub key_type: KeyType,
     pub days: u32,
@@ -87,7 +87,7 @@ pub struct Options {
 
 /// Where a new user's password comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PasswordOrigin {
+pub(crate) enum PasswordOrigin {
     /// Typed or piped in by the person.
     Given,
     /// Generated; printed once and kept in a 0600 file.
@@ -96,7 +96,7 @@ pub enum PasswordOrigin {
 
 /// A CertificateSigningRequest to have the cluster sign.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsrRequest {
+pub(crate) struct CsrRequest {
     pub signer: String,
     pub node: String,
     pub approve: bool,
@@ -106,7 +106,7 @@ pub struct CsrRequest {
 
 /// A certificate, key and CA the person brought.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProvidedTls {
+pub(crate) struct ProvidedTls {
     pub cert: PathBuf,
     pub key: PathBuf,
     pub ca: PathBuf,
@@ -114,7 +114,7 @@ pub struct ProvidedTls {
 
 /// Whether a step changes anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     Create,
     /// Replaces something that exists; needs consent (a prompt or `--force`).
     Replace(String),
@@ -126,7 +126,7 @@ pub enum Change {
 
 /// One thing to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     CreateCa {
         common_name: String,
         key_type: KeyType,
@@ -192,28 +192,29 @@ pub enum Action {
 
 /// One step of the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
+pub(crate) struct Step {
     pub action: Action,
     pub change: Change,
 }
 
 /// The ordered steps.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub steps: Vec<Step>,
 }
 
 impl Plan {
     /// Steps that replace existing things (they need consent).
-    pub fn replacements(&self) -> Vec<&Step> {
+    pub(crate) fn replacements(&self) -> Vec<&Step> {
         self.steps
             .iter()
             .filter(|s| matches!(s.change, Change::Replace(_)))
             .collect()
     }
 
-    /// Whether any step changes something.
-    pub fn changes_anything(&self) -> bool {
+    /// Whether any step changes something (a run that changes nothing
+    /// only repeats the checks).
+    pub(crate) fn changes_anything(&self) -> bool {
         self.steps
             .iter()
             .any(|s| !matches!(s.change, Change::Keep | Change::Run))
@@ -221,7 +222,7 @@ impl Plan {
 }
 
 /// The file a generated password is kept in (relative to the directory).
-pub fn generated_password_file(user: &str) -> PathBuf {
+pub(crate) fn generated_password_file(user: &str) -> PathBuf {
     PathBuf::from("auth").join(format!("{user}.password"))
 }
 
@@ -235,7 +236,7 @@ fn file_change(facts: &Facts, path: &Path, contents: &str) -> Change {
 
 /// Decides every step. `rendered` are the files `render` produced for these
 /// answers (config.yml, and compose file or systemd unit by target).
-pub fn plan(setup: &Setup, opts: &Options, facts: &Facts, rendered: &[Rendered]) -> Plan {
+pub(crate) fn plan(setup: &Setup, opts: &Options, facts: &Facts, rendered: &[Rendered]) -> Plan {
     let mut steps = Vec::new();
     let mut push = |action, change| steps.push(Step { action, change });
     let tls = setup.tls != TlsMode::None;

@@ -20,7 +20,7 @@ const CACHE_LIMIT: usize = 10_000;
 
 /// Outcome of checking an `Authorization` header.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthOutcome {
+pub(crate) enum AuthOutcome {
     Allowed(String),
     /// No credentials: answer with the challenge.
     Missing,
@@ -39,7 +39,7 @@ struct State {
 }
 
 /// Checks basic credentials against an htpasswd file.
-pub struct Authenticator {
+pub(crate) struct Authenticator {
     pub realm: String,
     path: PathBuf,
     state: Mutex<State>,
@@ -48,7 +48,7 @@ pub struct Authenticator {
 /// The htpasswd file could not be loaded at start-up.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot load the htpasswd file {}: {source}", path.display())]
-pub struct AuthLoadError {
+pub(crate) struct AuthLoadError {
     path: PathBuf,
     #[source]
     source: crate::htpasswd::HtpasswdError,
@@ -60,7 +60,7 @@ fn stamp(path: &PathBuf) -> Option<(SystemTime, u64)> {
 }
 
 impl Authenticator {
-    pub fn load(realm: &str, path: PathBuf) -> Result<Self, AuthLoadError> {
+    pub(crate) fn load(realm: &str, path: PathBuf) -> Result<Self, AuthLoadError> {
         let file = Htpasswd::load(&path, false).map_err(|source| AuthLoadError {
             path: path.clone(),
             source,
@@ -79,7 +79,7 @@ impl Authenticator {
     }
 
     /// The `WWW-Authenticate` challenge.
-    pub fn challenge(&self) -> String {
+    pub(crate) fn challenge(&self) -> String {
         format!("Basic realm=\"{}\"", self.realm.replace('"', "'"))
     }
 
@@ -107,7 +107,7 @@ impl Authenticator {
     }
 
     /// Checks an `Authorization` header value.
-    pub async fn check(&self, header: Option<&[u8]>) -> AuthOutcome {
+    pub(crate) async fn check(&self, header: Option<&[u8]>) -> AuthOutcome {
         let Some((user, password)) = header.and_then(parse_basic) else {
             return AuthOutcome::Missing;
         };

@@ -8,13 +8,13 @@ use sha2::{Digest as _, Sha256, Sha512};
 
 /// Supported digest algorithms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Algorithm {
+pub(crate) enum Algorithm {
     Sha256,
     Sha512,
 }
 
 impl Algorithm {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Algorithm::Sha256 => "sha256",
             Algorithm::Sha512 => "sha512",
@@ -29,7 +29,7 @@ impl Algorithm {
     }
 
     /// Digest of `data` with this algorithm.
-    pub fn digest(self, data: &[u8]) -> Digest {
+    pub(crate) fn digest(self, data: &[u8]) -> Digest {
         let hex = match self {
             Algorithm::Sha256 => hex::encode(Sha256::digest(data)),
             Algorithm::Sha512 => hex::encode(Sha512::digest(data)),
@@ -43,7 +43,7 @@ impl Algorithm {
 
 /// A validated digest.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Digest {
+pub(crate) struct Digest {
     algorithm: Algorithm,
     hex: String,
 }
@@ -51,7 +51,7 @@ pub struct Digest {
 /// The text is not a digest this registry accepts.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("invalid digest `{0}`: expected sha256:<64 hex> or sha512:<128 hex>")]
-pub struct InvalidDigest(pub String);
+pub(crate) struct InvalidDigest(pub String);
 
 impl FromStr for Digest {
     type Err = InvalidDigest;
@@ -79,22 +79,22 @@ impl FromStr for Digest {
 }
 
 impl Digest {
-    pub fn algorithm(&self) -> Algorithm {
+    pub(crate) fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
 
     /// The hex part, safe to use as a path component.
-    pub fn hex(&self) -> &str {
+    pub(crate) fn hex(&self) -> &str {
         &self.hex
     }
 
     /// The SHA-256 digest of `data`, the canonical digest of new content.
-    pub fn sha256_of(data: &[u8]) -> Digest {
+    pub(crate) fn sha256_of(data: &[u8]) -> Digest {
         Algorithm::Sha256.digest(data)
     }
 
     /// Builds a digest from a finished SHA-256.
-    pub fn from_sha256(hasher: Sha256) -> Digest {
+    pub(crate) fn from_sha256(hasher: Sha256) -> Digest {
         Digest {
             algorithm: Algorithm::Sha256,
             hex: hex::encode(hasher.finalize()),

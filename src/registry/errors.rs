@@ -8,7 +8,7 @@ use super::storage::StorageError;
 
 /// The spec's error codes (plus `UNKNOWN` for server-side failures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Code {
+pub(crate) enum Code {
     BlobUnknown,
     BlobUploadInvalid,
     BlobUploadUnknown,
@@ -20,14 +20,12 @@ pub enum Code {
     NameUnknown,
     SizeInvalid,
     Unauthorized,
-    Denied,
     Unsupported,
-    TooManyRequests,
     Unknown,
 }
 
 impl Code {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Code::BlobUnknown => "BLOB_UNKNOWN",
             Code::BlobUploadInvalid => "BLOB_UPLOAD_INVALID",
@@ -40,9 +38,7 @@ impl Code {
             Code::NameUnknown => "NAME_UNKNOWN",
             Code::SizeInvalid => "SIZE_INVALID",
             Code::Unauthorized => "UNAUTHORIZED",
-            Code::Denied => "DENIED",
             Code::Unsupported => "UNSUPPORTED",
-            Code::TooManyRequests => "TOOMANYREQUESTS",
             Code::Unknown => "UNKNOWN",
         }
     }
@@ -50,7 +46,7 @@ impl Code {
 
 /// A failed request: status, OCI code, message and any extra headers.
 #[derive(Debug)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     pub status: StatusCode,
     pub code: Code,
     pub message: String,
@@ -59,7 +55,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: Code, message: impl Into<String>) -> Self {
         ApiError {
             status,
             code,
@@ -69,32 +65,32 @@ impl ApiError {
         }
     }
 
-    pub fn with_detail(mut self, detail: serde_json::Value) -> Self {
+    pub(crate) fn with_detail(mut self, detail: serde_json::Value) -> Self {
         self.detail = Some(detail);
         self
     }
 
-    pub fn with_header(mut self, name: HeaderName, value: &str) -> Self {
+    pub(crate) fn with_header(mut self, name: HeaderName, value: &str) -> Self {
         if let Ok(v) = HeaderValue::from_str(value) {
             self.headers.push((name, v));
         }
         self
     }
 
-    pub fn not_found(code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(code: Code, message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, message)
     }
 
-    pub fn bad_request(code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(code: Code, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    pub fn unsupported(message: impl Into<String>) -> Self {
+    pub(crate) fn unsupported(message: impl Into<String>) -> Self {
         Self::new(StatusCode::METHOD_NOT_ALLOWED, Code::Unsupported, message)
     }
 
     /// The JSON body, as the spec shapes it.
-    pub fn body(&self) -> Bytes {
+    pub(crate) fn body(&self) -> Bytes {
         let mut err = serde_json::json!({
             "code": self.code.as_str(),
             "message": self.message,

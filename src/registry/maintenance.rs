@@ -10,7 +10,7 @@ use super::paths;
 use super::store::Store;
 
 /// Removes uploads older than `age`; returns how many were (or would be) removed.
-pub async fn purge_uploads(store: &Store, age: Duration, dryrun: bool) -> usize {
+pub(crate) async fn purge_uploads(store: &Store, age: Duration, dryrun: bool) -> usize {
     if !dryrun {
         // Crash leftovers of atomic writes; an hour is far beyond any write.
         let drv = store.driver().clone();
@@ -54,7 +54,7 @@ pub async fn purge_uploads(store: &Store, age: Duration, dryrun: bool) -> usize 
 }
 
 /// Runs upload purging on its interval, starting shortly after start-up.
-pub fn spawn_purging(store: Arc<Store>, cfg: UploadPurging) {
+pub(crate) fn spawn_purging(store: Arc<Store>, cfg: UploadPurging) {
     if !cfg.enabled {
         return;
     }
@@ -70,7 +70,7 @@ pub fn spawn_purging(store: Arc<Store>, cfg: UploadPurging) {
 
 /// Checks storage on an interval; after `threshold` failures in a row the
 /// registry answers 503 until a check passes.
-pub fn spawn_health(store: Arc<Store>, cfg: HealthConfig, healthy: Arc<AtomicBool>) {
+pub(crate) fn spawn_health(store: Arc<Store>, cfg: HealthConfig, healthy: Arc<AtomicBool>) {
     if !cfg.enabled {
         return;
     }
@@ -99,7 +99,7 @@ pub fn spawn_health(store: Arc<Store>, cfg: HealthConfig, healthy: Arc<AtomicBoo
 
 /// Runs garbage collection on its schedule, online (see [`gc`] for why that
 /// is safe), first one interval after start-up.
-pub fn spawn_gc(store: Arc<Store>, cfg: GcSchedule, upload_age: Option<Duration>) {
+pub(crate) fn spawn_gc(store: Arc<Store>, cfg: GcSchedule, upload_age: Option<Duration>) {
     if !cfg.enabled {
         return;
     }

@@ -5,21 +5,21 @@ use serde_json::Value;
 
 use super::digest::Digest;
 
-pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
-pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
-pub const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
-pub const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
+pub(crate) const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+pub(crate) const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+pub(crate) const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
+pub(crate) const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
 const DOCKER_SCHEMA1: [&str; 2] = [
     "application/vnd.docker.distribution.manifest.v1+json",
     "application/vnd.docker.distribution.manifest.v1+prettyjws",
 ];
 
 /// Largest manifest accepted (the spec's floor for what registries accept).
-pub const MAX_MANIFEST_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_MANIFEST_BYTES: usize = 4 * 1024 * 1024;
 
 /// What a valid manifest says.
 #[derive(Debug, Clone)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     pub media_type: String,
     /// Config and layers that must exist in the repository.
     pub blobs: Vec<Digest>,
@@ -31,16 +31,10 @@ pub struct Manifest {
     pub annotations: Option<Value>,
 }
 
-impl Manifest {
-    pub fn is_index(&self) -> bool {
-        self.media_type == OCI_INDEX || self.media_type == DOCKER_LIST
-    }
-}
-
 /// Why a manifest was refused; becomes `MANIFEST_INVALID`.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("{0}")]
-pub struct Invalid(pub String);
+pub(crate) struct Invalid(pub String);
 
 fn bad(msg: impl Into<String>) -> Invalid {
     Invalid(msg.into())
@@ -59,7 +53,7 @@ fn descriptor_digest(d: &Value, what: &str) -> Result<Digest, Invalid> {
 }
 
 /// Parses and checks a manifest; `content_type` is the request header.
-pub fn parse(content_type: Option<&str>, bytes: &[u8]) -> Result<Manifest, Invalid> {
+pub(crate) fn parse(content_type: Option<&str>, bytes: &[u8]) -> Result<Manifest, Invalid> {
     let doc: Value =
         serde_json::from_slice(bytes).map_err(|e| bad(format!("not valid JSON: {e}")))?;
     let header_type = content_type

@@ -22,7 +22,7 @@ const MMAP_THRESHOLD: libc::c_int = 1 << 20;
 
 /// Call before the runtime's threads start. Elsewhere than glibc this does
 /// nothing: other allocators keep their own policies.
-pub fn keep_request_buffers() {
+pub(crate) fn keep_request_buffers() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only adjusts the allocator's parameters under its own
     // lock; it is called before any other thread exists.
@@ -37,7 +37,7 @@ pub fn keep_request_buffers() {
 /// [`keep_request_buffers`] raises the threshold at which glibc does this
 /// by itself, so without this call they would stay resident for the life
 /// of the server. Call once the listener is bound, before serving.
-pub fn release_startup_memory() {
+pub(crate) fn release_startup_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim takes the allocator's locks itself and only
     // returns free pages; no allocation is invalidated.

@@ -7,30 +7,30 @@ use super::digest::Digest;
 
 const ROOT: &str = "docker/registry/v2";
 
-pub fn repositories() -> String {
+pub(crate) fn repositories() -> String {
     format!("{ROOT}/repositories")
 }
 
-pub fn repository(name: &str) -> String {
+pub(crate) fn repository(name: &str) -> String {
     format!("{ROOT}/repositories/{name}")
 }
 
 /// Blob content: `blobs/<alg>/<first two hex>/<hex>/data`.
-pub fn blob_data(d: &Digest) -> String {
+pub(crate) fn blob_data(d: &Digest) -> String {
     format!("{}/data", blob_dir(d))
 }
 
-pub fn blob_dir(d: &Digest) -> String {
+pub(crate) fn blob_dir(d: &Digest) -> String {
     let hex = d.hex();
     format!("{ROOT}/blobs/{}/{}/{hex}", d.algorithm().name(), &hex[..2])
 }
 
-pub fn blobs_root() -> String {
+pub(crate) fn blobs_root() -> String {
     format!("{ROOT}/blobs")
 }
 
 /// A repository's link to a layer or config blob.
-pub fn layer_link(name: &str, d: &Digest) -> String {
+pub(crate) fn layer_link(name: &str, d: &Digest) -> String {
     format!(
         "{ROOT}/repositories/{name}/_layers/{}/{}/link",
         d.algorithm().name(),
@@ -38,12 +38,12 @@ pub fn layer_link(name: &str, d: &Digest) -> String {
     )
 }
 
-pub fn layers_root(name: &str) -> String {
+pub(crate) fn layers_root(name: &str) -> String {
     format!("{ROOT}/repositories/{name}/_layers")
 }
 
 /// A repository's link to a manifest revision.
-pub fn revision_link(name: &str, d: &Digest) -> String {
+pub(crate) fn revision_link(name: &str, d: &Digest) -> String {
     format!(
         "{}/{}/{}/link",
         revisions_root(name),
@@ -52,7 +52,7 @@ pub fn revision_link(name: &str, d: &Digest) -> String {
     )
 }
 
-pub fn revision_dir(name: &str, d: &Digest) -> String {
+pub(crate) fn revision_dir(name: &str, d: &Digest) -> String {
     format!(
         "{}/{}/{}",
         revisions_root(name),
@@ -61,29 +61,25 @@ pub fn revision_dir(name: &str, d: &Digest) -> String {
     )
 }
 
-pub fn revisions_root(name: &str) -> String {
+pub(crate) fn revisions_root(name: &str) -> String {
     format!("{ROOT}/repositories/{name}/_manifests/revisions")
 }
 
-pub fn manifests_root(name: &str) -> String {
-    format!("{ROOT}/repositories/{name}/_manifests")
-}
-
-pub fn tags_root(name: &str) -> String {
+pub(crate) fn tags_root(name: &str) -> String {
     format!("{ROOT}/repositories/{name}/_manifests/tags")
 }
 
-pub fn tag_dir(name: &str, tag: &str) -> String {
+pub(crate) fn tag_dir(name: &str, tag: &str) -> String {
     format!("{}/{tag}", tags_root(name))
 }
 
 /// The tag's current target.
-pub fn tag_current_link(name: &str, tag: &str) -> String {
+pub(crate) fn tag_current_link(name: &str, tag: &str) -> String {
     format!("{}/{tag}/current/link", tags_root(name))
 }
 
 /// Every digest the tag has pointed at (distribution keeps this history).
-pub fn tag_index_link(name: &str, tag: &str, d: &Digest) -> String {
+pub(crate) fn tag_index_link(name: &str, tag: &str, d: &Digest) -> String {
     format!(
         "{}/{tag}/index/{}/{}/link",
         tags_root(name),
@@ -92,18 +88,18 @@ pub fn tag_index_link(name: &str, tag: &str, d: &Digest) -> String {
     )
 }
 
-pub fn uploads_root(name: &str) -> String {
+pub(crate) fn uploads_root(name: &str) -> String {
     format!("{ROOT}/repositories/{name}/_uploads")
 }
 
-pub fn upload_dir(name: &str, id: &str) -> String {
+pub(crate) fn upload_dir(name: &str, id: &str) -> String {
     format!("{}/{id}", uploads_root(name))
 }
 
-pub fn upload_data(name: &str, id: &str) -> String {
+pub(crate) fn upload_data(name: &str, id: &str) -> String {
     format!("{}/{id}/data", uploads_root(name))
 }
 
-pub fn upload_started_at(name: &str, id: &str) -> String {
+pub(crate) fn upload_started_at(name: &str, id: &str) -> String {
     format!("{}/{id}/startedat", uploads_root(name))
 }

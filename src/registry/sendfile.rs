@@ -46,23 +46,19 @@ fn windows() -> MutexGuard<'static, BTreeMap<usize, Registered>> {
 }
 
 /// A mapped window of a blob file, usable as the owner of a `Bytes` frame.
-pub struct FileWindow {
+pub(crate) struct FileWindow {
     map: memmap2::Mmap,
 }
 
 impl FileWindow {
     /// `map` must map `file` from `offset`.
-    pub fn new(map: memmap2::Mmap, file: Arc<File>, offset: u64) -> FileWindow {
+    pub(crate) fn new(map: memmap2::Mmap, file: Arc<File>, offset: u64) -> FileWindow {
         let start = map.as_ptr() as usize;
         if !map.is_empty() {
             let end = start + map.len();
             windows().insert(start, Registered { end, file, offset });
         }
         FileWindow { map }
-    }
-
-    pub fn map(&self) -> &memmap2::Mmap {
-        &self.map
     }
 }
 
@@ -105,7 +101,7 @@ fn send_file(_: &TcpStream, _: &File, _: u64, _: usize) -> io::Result<usize> {
 
 /// A plain TCP connection that sends mapped blob windows with sendfile(2)
 /// and everything else as usual.
-pub struct SendfileStream {
+pub(crate) struct SendfileStream {
     tcp: TcpStream,
     /// Set once sendfile is refused for a reason other than a full socket
     /// (a filesystem without it): this connection then writes normally.
@@ -113,7 +109,7 @@ pub struct SendfileStream {
 }
 
 impl SendfileStream {
-    pub fn new(tcp: TcpStream) -> SendfileStream {
+    pub(crate) fn new(tcp: TcpStream) -> SendfileStream {
         SendfileStream {
             tcp,
             unsupported: false,

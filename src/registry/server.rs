@@ -2,7 +2,6 @@
 //! shutdown on SIGTERM/SIGINT, and the background upkeep tasks.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -26,7 +25,7 @@ const MAX_READ_BUF: usize = 128 * 1024;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
-pub enum ServeError {
+pub(crate) enum ServeError {
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -48,7 +47,7 @@ pub enum ServeError {
 }
 
 /// A bound, configured registry, ready to serve.
-pub struct Server {
+pub(crate) struct Server {
     listener: TcpListener,
     app: Arc<App>,
     tls: Option<tokio_rustls::TlsAcceptor>,
@@ -74,7 +73,7 @@ async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
 
 impl Server {
     /// Loads TLS and users, prepares storage and binds the port.
-    pub async fn bind(config: Config) -> Result<Server, ServeError> {
+    pub(crate) async fn bind(config: Config) -> Result<Server, ServeError> {
         let root = &config.storage.rootdirectory;
         std::fs::create_dir_all(root).map_err(|source| ServeError::Storage {
             path: root.clone(),
@@ -156,13 +155,8 @@ impl Server {
         })
     }
 
-    /// The bound address (useful with port 0).
-    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        self.listener.local_addr()
-    }
-
     /// Serves until SIGTERM or SIGINT, then drains connections.
-    pub async fn run(self) {
+    pub(crate) async fn run(self) {
         let Server {
             listener,
             app,

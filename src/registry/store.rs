@@ -19,13 +19,13 @@ use super::paths;
 use super::storage::{LockGuard, StorageDriver, StorageError};
 
 /// Chunk size for reading blobs and re-hashing uploads.
-pub const READ_CHUNK: usize = 256 * 1024;
+pub(crate) const READ_CHUNK: usize = 256 * 1024;
 
 /// Below this, a blob is read: mapping costs more than the copy it saves.
 const MAP_MIN: u64 = 256 * 1024;
 
 /// Where a blob's bytes come from.
-pub enum BlobSource {
+pub(crate) enum BlobSource {
     /// A local file, served from the page cache through mappings.
     Mapped(std::fs::File),
     /// Positioned at the requested offset.
@@ -54,7 +54,7 @@ fn optional<T>(r: Result<T, StorageError>) -> Result<Option<T>, StorageError> {
 
 /// Why closing an upload failed.
 #[derive(Debug, thiserror::Error)]
-pub enum CommitError {
+pub(crate) enum CommitError {
     #[error("upload unknown")]
     UnknownUpload,
     #[error("digest mismatch: content is {actual}")]
@@ -64,7 +64,7 @@ pub enum CommitError {
 }
 
 /// The registry's view of storage.
-pub struct Store {
+pub(crate) struct Store {
     driver: Arc<dyn StorageDriver>,
     /// SHA-256 state of uploads in progress: path -> (bytes hashed, state).
     hashes: Mutex<HashMap<String, (u64, Sha256)>>,
@@ -73,7 +73,7 @@ pub struct Store {
 }
 
 impl Store {
-    pub fn new(driver: Arc<dyn StorageDriver>) -> Self {
+    pub(crate) fn new(driver: Arc<dyn StorageDriver>) -> Self {
         Store {
             driver,
             hashes: Mutex::new(HashMap::new()),
@@ -81,7 +81,7 @@ impl Store {
         }
     }
 
-    pub fn driver(&self) -> &Arc<dyn StorageDriver> {
+    pub(crate) fn driver(&self) -> &Arc<dyn StorageDriver> {
         &self.driver
     }
 
@@ -132,17 +132,17 @@ impl Store {
     }
 
     /// Does the repository exist at all?
-    pub async fn repo_exists(&self, name: &str) -> Result<bool, StorageError> {
+    pub(crate) async fn repo_exists(&self, name: &str) -> Result<bool, StorageError> {
         Ok(self.size_of(paths::repository(name)).await?.is_some())
     }
 
     /// Size of a blob anywhere in the registry.
-    pub async fn blob_size(&self, d: &Digest) -> Result<Option<u64>, StorageError> {
+    pub(crate) async fn blob_size(&self, d: &Digest) -> Result<Option<u64>, StorageError> {
         self.size_of(paths::blob_data(d)).await
     }
 
     /// Size of a blob the repository links to (and that still exists).
-    pub async fn repo_blob_size(
+    pub(crate) async fn repo_blob_size(
         &self,
         name: &str,
         d: &Digest,
@@ -155,7 +155,7 @@ impl Store {
 
     /// Takes the GC lock shared: while held, the collector deletes nothing,
     /// so content checked and touched under it stays.
-    pub async fn gc_shared(&self) -> Result<LockGuard, StorageError> {
+    pub(crate) async fn gc_shared(&self) -> Result<LockGuard, StorageError> {
         let drv = self.driver.clone();
         blocking(move || drv.lock(false)).await
     }
@@ -167,7 +167,7 @@ impl Store {
 
     /// For a manifest about to reference a blob: is it in the repository?
     /// If so it is touched, so a running GC keeps it. Call under [`gc_shared`].
-    pub async fn claim_blob(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+    pub(crate) async fn claim_blob(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
         if self.repo_blob_size(name, d).await?.is_none() {
             return Ok(false);
         }
@@ -178,7 +178,11 @@ impl Store {
     }
 
     /// Like [`claim_blob`] for a child manifest of an index.
-    pub async fn claim_manifest(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+    pub(crate) async fn claim_manifest(
+        &self,
+        name: &str,
+        d: &Digest,
+    ) -> Result<bool, StorageError> {
         if !self.has_revision(name, d).await? {
             return Ok(false);
         }
@@ -188,7 +192,7 @@ impl Store {
 
     /// Links a blob that exists anywhere in the registry into `name`
     /// (cross-repository mount), keeping it safe from a running GC.
-    pub async fn mount_blob(
+    pub(crate) async fn mount_blob(
         &self,
         name: &str,
         d: &Digest,
@@ -206,12 +210,12 @@ impl Store {
         Ok(true)
     }
 
-    pub async fn link_blob(&self, name: &str, d: &Digest) -> Result<(), StorageError> {
+    pub(crate) async fn link_blob(&self, name: &str, d: &Digest) -> Result<(), StorageError> {
         self.write_link(paths::layer_link(name, d), d).await
     }
 
     /// Removes a repository's link to a blob (the content stays for GC).
-    pub async fn unlink_blob(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+    pub(crate) async fn unlink_blob(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
         let link = paths::layer_link(name, d);
         let dir = link.trim_end_matches("/link").to_string();
         self.delete(dir).await
@@ -219,7 +223,7 @@ impl Store {
 
     /// Opens a blob to serve `len` bytes from `offset`: mapped when the
     /// driver allows it and the transfer is large enough to gain from it.
-    pub async fn open_blob(
+    pub(crate) async fn open_blob(
         &self,
         d: &Digest,
         offset: u64,
@@ -240,7 +244,7 @@ impl Store {
     // ---- uploads ----
 
     /// Starts an upload and returns its id.
-    pub async fn start_upload(&self, name: &str) -> Result<String, StorageError> {
+    pub(crate) async fn start_upload(&self, name: &str) -> Result<String, StorageError> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
@@ -252,12 +256,20 @@ impl Store {
     }
 
     /// Bytes received so far, or `None` for an unknown upload.
-    pub async fn upload_size(&self, name: &str, id: &str) -> Result<Option<u64>, StorageError> {
+    pub(crate) async fn upload_size(
+        &self,
+        name: &str,
+        id: &str,
+    ) -> Result<Option<u64>, StorageError> {
         self.size_of(paths::upload_data(name, id)).await
     }
 
     /// A lock held while a request works on one upload.
-    pub async fn lock_upload(&self, name: &str, id: &str) -> tokio::sync::OwnedMutexGuard<()> {
+    pub(crate) async fn lock_upload(
+        &self,
+        name: &str,
+        id: &str,
+    ) -> tokio::sync::OwnedMutexGuard<()> {
         let key = paths::upload_dir(name, id);
         let lock = self
             .upload_locks
@@ -282,7 +294,7 @@ impl Store {
     }
 
     /// Opens an upload for appending; feed it with [`UploadWriter::write`].
-    pub fn append(self: &Arc<Self>, name: &str, id: &str) -> UploadWriter {
+    pub(crate) fn append(self: &Arc<Self>, name: &str, id: &str) -> UploadWriter {
         let path = paths::upload_data(name, id);
         let cached = self
             .hashes
@@ -320,7 +332,7 @@ impl Store {
     }
 
     /// Verifies and publishes an upload as a blob linked into `name`.
-    pub async fn commit_upload(
+    pub(crate) async fn commit_upload(
         &self,
         name: &str,
         id: &str,
@@ -368,7 +380,7 @@ impl Store {
     }
 
     /// Deletes an upload; `false` if it did not exist.
-    pub async fn cancel_upload(&self, name: &str, id: &str) -> Result<bool, StorageError> {
+    pub(crate) async fn cancel_upload(&self, name: &str, id: &str) -> Result<bool, StorageError> {
         let existed = self.delete(paths::upload_dir(name, id)).await?;
         self.forget_upload(name, id);
         Ok(existed)
@@ -379,7 +391,7 @@ impl Store {
     /// Stores manifest bytes exactly as received, links the revision and,
     /// when given, points the tag at it. Call under [`gc_shared`] after
     /// claiming what the manifest references.
-    pub async fn put_manifest(
+    pub(crate) async fn put_manifest(
         &self,
         name: &str,
         d: &Digest,
@@ -401,12 +413,16 @@ impl Store {
         Ok(())
     }
 
-    pub async fn resolve_tag(&self, name: &str, tag: &str) -> Result<Option<Digest>, StorageError> {
+    pub(crate) async fn resolve_tag(
+        &self,
+        name: &str,
+        tag: &str,
+    ) -> Result<Option<Digest>, StorageError> {
         self.read_link(paths::tag_current_link(name, tag)).await
     }
 
     /// Is this manifest a revision of the repository?
-    pub async fn has_revision(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+    pub(crate) async fn has_revision(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
         Ok(self
             .read_link(paths::revision_link(name, d))
             .await?
@@ -415,7 +431,7 @@ impl Store {
     }
 
     /// The manifest bytes, if the repository has that revision.
-    pub async fn get_manifest(
+    pub(crate) async fn get_manifest(
         &self,
         name: &str,
         d: &Digest,
@@ -427,7 +443,11 @@ impl Store {
     }
 
     /// Deletes a revision and every tag pointing at it.
-    pub async fn delete_manifest(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+    pub(crate) async fn delete_manifest(
+        &self,
+        name: &str,
+        d: &Digest,
+    ) -> Result<bool, StorageError> {
         if !self.has_revision(name, d).await? {
             return Ok(false);
         }
@@ -439,7 +459,7 @@ impl Store {
         self.delete(paths::revision_dir(name, d)).await
     }
 
-    pub async fn delete_tag(&self, name: &str, tag: &str) -> Result<bool, StorageError> {
+    pub(crate) async fn delete_tag(&self, name: &str, tag: &str) -> Result<bool, StorageError> {
         if self.resolve_tag(name, tag).await?.is_none() {
             return Ok(false);
         }
@@ -447,7 +467,7 @@ impl Store {
     }
 
     /// Tags of a repository, sorted; `None` if the repository does not exist.
-    pub async fn list_tags(&self, name: &str) -> Result<Option<Vec<String>>, StorageError> {
+    pub(crate) async fn list_tags(&self, name: &str) -> Result<Option<Vec<String>>, StorageError> {
         if !self.repo_exists(name).await? {
             return Ok(None);
         }
@@ -457,18 +477,18 @@ impl Store {
     }
 
     /// Every manifest revision of a repository.
-    pub async fn revisions(&self, name: &str) -> Result<Vec<Digest>, StorageError> {
+    pub(crate) async fn revisions(&self, name: &str) -> Result<Vec<Digest>, StorageError> {
         let (drv, dir) = (self.driver.clone(), paths::revisions_root(name));
         blocking(move || scan_digest_dirs(drv.as_ref(), &dir)).await
     }
 
     /// Every repository (a directory holding `_manifests`), sorted.
-    pub async fn list_repositories(&self) -> Result<Vec<String>, StorageError> {
+    pub(crate) async fn list_repositories(&self) -> Result<Vec<String>, StorageError> {
         self.list_repositories_with("_manifests").await
     }
 
     /// Upload ids of a repository with their start times.
-    pub async fn uploads(
+    pub(crate) async fn uploads(
         &self,
         name: &str,
     ) -> Result<Vec<(String, std::time::SystemTime)>, StorageError> {
@@ -506,7 +526,7 @@ impl Store {
     }
 
     /// Can storage be reached? (distribution stats the root.)
-    pub async fn check_health(&self) -> Result<(), StorageError> {
+    pub(crate) async fn check_health(&self) -> Result<(), StorageError> {
         let drv = self.driver.clone();
         match blocking(move || drv.stat("")).await {
             Err(e) if !e.is_not_found() => Err(e),
@@ -515,7 +535,7 @@ impl Store {
     }
 
     /// Every repository holding `marker` (`_manifests`, `_uploads`, ...), sorted.
-    pub async fn list_repositories_with(
+    pub(crate) async fn list_repositories_with(
         &self,
         marker: &'static str,
     ) -> Result<Vec<String>, StorageError> {
@@ -625,7 +645,7 @@ fn feed(drv: &dyn StorageDriver, path: &str, mut f: impl FnMut(&[u8])) -> Result
 
 /// Streams bytes into an upload; dropped without [`finish`](Self::finish) it
 /// still flushes what it got, so the upload's offset stays truthful.
-pub struct UploadWriter {
+pub(crate) struct UploadWriter {
     tx: Option<mpsc::Sender<Bytes>>,
     task: Option<tokio::task::JoinHandle<Result<(u64, Sha256), StorageError>>>,
     store: Arc<Store>,
@@ -634,7 +654,7 @@ pub struct UploadWriter {
 
 impl UploadWriter {
     /// Queues a chunk; fails if the writer stopped (e.g. disk full).
-    pub async fn write(&mut self, chunk: Bytes) -> bool {
+    pub(crate) async fn write(&mut self, chunk: Bytes) -> bool {
         match &self.tx {
             Some(tx) => tx.send(chunk).await.is_ok(),
             None => false,
@@ -642,7 +662,7 @@ impl UploadWriter {
     }
 
     /// Waits until everything is on disk; returns the upload's size.
-    pub async fn finish(mut self) -> Result<u64, StorageError> {
+    pub(crate) async fn finish(mut self) -> Result<u64, StorageError> {
         self.tx.take();
         let task = self.task.take().expect("finish once");
         let (size, hasher) = task.await.unwrap_or_else(|e| {

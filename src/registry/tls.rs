@@ -10,7 +10,7 @@ use super::config::TlsConfig;
 
 /// Why TLS could not be set up; names the file involved.
 #[derive(Debug, thiserror::Error)]
-pub enum TlsError {
+pub(crate) enum TlsError {
     #[error("cannot read certificates from {}: {message}", path.display())]
     Certs { path: PathBuf, message: String },
     #[error("cannot read the private key {}: {message}", path.display())]
@@ -36,7 +36,7 @@ fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
 
 /// Builds the server config: TLS 1.2+ (or 1.3 only), h2 and http/1.1, and
 /// client certificate verification when `clientcas` is set.
-pub fn server_config(tls: &TlsConfig) -> Result<Arc<rustls::ServerConfig>, TlsError> {
+pub(crate) fn server_config(tls: &TlsConfig) -> Result<Arc<rustls::ServerConfig>, TlsError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let certs = load_certs(&tls.certificate)?;
     let key = PrivateKeyDer::from_pem_file(&tls.key).map_err(|e| TlsError::Key {
@@ -82,7 +82,7 @@ pub fn server_config(tls: &TlsConfig) -> Result<Arc<rustls::ServerConfig>, TlsEr
 
 /// Logs what `regctl cert inspect` would say about the serving certificate,
 /// so an expired or CN-only certificate shows up in the registry's log.
-pub fn log_certificate_findings(tls: &TlsConfig) {
+pub(crate) fn log_certificate_findings(tls: &TlsConfig) {
     let Ok(bytes) = std::fs::read(&tls.certificate) else {
         return;
     };

@@ -9,7 +9,7 @@ use super::{RegistryAddr, Step, under};
 const CERTS_D: &str = "/etc/containerd/certs.d";
 
 /// `hosts.toml` that points containerd at the CA for this registry.
-pub fn hosts_toml(reg: &RegistryAddr) -> String {
+pub(crate) fn hosts_toml(reg: &RegistryAddr) -> String {
     let dir = reg.dir_name();
     format!(
         "# Written by regctl trust install.\nserver = \"https://{dir}\"\n\n[host.\"https://{dir}\"]\n  capabilities = [\"pull\", \"resolve\", \"push\"]\n  ca = \"{CERTS_D}/{dir}/ca.crt\"\n"
@@ -18,7 +18,7 @@ pub fn hosts_toml(reg: &RegistryAddr) -> String {
 
 /// Does containerd's config set `config_path` for the CRI registry plugin
 /// (1.x `io.containerd.grpc.v1.cri`, 2.x `io.containerd.cri.v1.images`)?
-pub fn config_path_set(config: &str) -> bool {
+pub(crate) fn config_path_set(config: &str) -> bool {
     let mut in_registry = false;
     for line in config.lines().map(str::trim) {
         if line.starts_with('[') {
@@ -34,7 +34,7 @@ pub fn config_path_set(config: &str) -> bool {
     false
 }
 
-pub fn install_steps(root: &Path, reg: &RegistryAddr, ca: &str) -> Vec<Step> {
+pub(crate) fn install_steps(root: &Path, reg: &RegistryAddr, ca: &str) -> Vec<Step> {
     let dir = reg.dir_name();
     let mut steps = vec![
         Step::Write {

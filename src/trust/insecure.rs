@@ -14,10 +14,10 @@ use serde_json::{Map, Value};
 use super::{RegistryAddr, Step, StoreKind, TrustError, under};
 
 /// Docker's daemon configuration.
-pub const DAEMON_JSON: &str = "/etc/docker/daemon.json";
+pub(crate) const DAEMON_JSON: &str = "/etc/docker/daemon.json";
 
 /// The backup of a `daemon.json` regctl changed.
-pub fn backup_path(path: &Path) -> PathBuf {
+pub(crate) fn backup_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".regctl-backup");
     path.with_file_name(name)
@@ -48,7 +48,7 @@ fn render(map: Map<String, Value>) -> String {
 
 /// `existing` (absent, empty or an object) with `registry` added to
 /// `insecure-registries`; `None` when it is already there.
-pub fn merge_daemon_json(
+pub(crate) fn merge_daemon_json(
     path: &Path,
     existing: Option<&str>,
     registry: &str,
@@ -72,7 +72,7 @@ pub fn merge_daemon_json(
 
 /// `existing` without `registry` in `insecure-registries` (the key goes
 /// when it ends up empty).
-pub fn remove_from_daemon_json(
+pub(crate) fn remove_from_daemon_json(
     path: &Path,
     existing: &str,
     registry: &str,
@@ -89,7 +89,7 @@ pub fn remove_from_daemon_json(
 
 /// Do two daemon.json texts hold the same settings (formatting aside)? An
 /// empty file counts as `{}`, as dockerd reads it.
-pub fn same_settings(a: &str, b: &str) -> bool {
+pub(crate) fn same_settings(a: &str, b: &str) -> bool {
     let parse = |t: &str| -> Option<Value> {
         if t.trim().is_empty() {
             Some(Value::Object(Default::default()))
@@ -101,7 +101,7 @@ pub fn same_settings(a: &str, b: &str) -> bool {
 }
 
 /// containerd: plain HTTP (and no certificate checks should it be HTTPS).
-pub fn containerd_hosts_toml(reg: &RegistryAddr) -> String {
+pub(crate) fn containerd_hosts_toml(reg: &RegistryAddr) -> String {
     let dir = reg.dir_name();
     format!(
         "# Written by regctl trust install --insecure: plain HTTP, NOT SECURE.\nserver = \"http://{dir}\"\n\n[host.\"http://{dir}\"]\n  capabilities = [\"pull\", \"resolve\", \"push\"]\n  skip_verify = true\n"
@@ -109,7 +109,7 @@ pub fn containerd_hosts_toml(reg: &RegistryAddr) -> String {
 }
 
 /// podman, CRI-O, skopeo, buildah: a drop-in for registries.conf.
-pub fn podman_conf(reg: &RegistryAddr) -> String {
+pub(crate) fn podman_conf(reg: &RegistryAddr) -> String {
     format!(
         "# Written by regctl trust install --insecure: plain HTTP, NOT SECURE.\n[[registry]]\nlocation = \"{}\"\ninsecure = true\n",
         reg.dir_name()
@@ -117,7 +117,7 @@ pub fn podman_conf(reg: &RegistryAddr) -> String {
 }
 
 /// The steps that let `store`'s clients use `reg` over plain HTTP.
-pub fn install_steps(
+pub(crate) fn install_steps(
     root: &Path,
     store: StoreKind,
     reg: &RegistryAddr,

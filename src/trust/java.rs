@@ -12,11 +12,11 @@ use super::{RegistryAddr, Step, TrustError, under};
 
 /// keytool reads the keystore password from this variable
 /// (`-storepass:env`), so no password is ever on a command line.
-pub const STOREPASS_ENV: &str = "REGCTL_JAVA_STOREPASS";
+pub(crate) const STOREPASS_ENV: &str = "REGCTL_JAVA_STOREPASS";
 
 /// The password for keytool: the caller's `REGCTL_JAVA_STOREPASS`, else
 /// `changeit`, the well-known default every JDK ships cacerts with.
-pub fn storepass() -> String {
+pub(crate) fn storepass() -> String {
     std::env::var(STOREPASS_ENV).unwrap_or_else(|_| "changeit".to_string())
 }
 
@@ -39,7 +39,7 @@ fn resolve_under(root: &Path, mut path: PathBuf) -> PathBuf {
 
 /// The keystore to change: `$JAVA_HOME`'s, else that of the `java` on
 /// PATH (on the real host), else the first JDK under /usr/lib/jvm.
-pub fn keystore(root: &Path) -> Option<PathBuf> {
+pub(crate) fn keystore(root: &Path) -> Option<PathBuf> {
     let mut homes = Vec::new();
     if root == Path::new("/") {
         if let Some(home) = std::env::var_os("JAVA_HOME").filter(|h| !h.is_empty()) {
@@ -66,11 +66,11 @@ pub fn keystore(root: &Path) -> Option<PathBuf> {
         .find(|ks| ks.is_file())
 }
 
-pub fn alias(reg: &RegistryAddr) -> String {
+pub(crate) fn alias(reg: &RegistryAddr) -> String {
     reg.file_stem()
 }
 
-pub fn install_steps(root: &Path, reg: &RegistryAddr) -> Result<Vec<Step>, TrustError> {
+pub(crate) fn install_steps(root: &Path, reg: &RegistryAddr) -> Result<Vec<Step>, TrustError> {
     let ks =
         keystore(root).ok_or_else(|| TrustError::NoJavaKeystore(root.display().to_string()))?;
     let alias = alias(reg);

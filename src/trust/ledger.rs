@@ -11,7 +11,7 @@ use crate::fsutil::{self, MODE_PUBLIC, Overwrite};
 
 /// One file regctl wrote, or one certificate it added with a store's tool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub store: StoreKind,
     pub registry: String,
     pub path: PathBuf,
@@ -59,7 +59,7 @@ impl Entry {
     }
 
     /// A file regctl wrote; `update` rebuilds the store after removing it.
-    pub fn file(
+    pub(crate) fn file(
         store: StoreKind,
         registry: &str,
         path: &Path,
@@ -73,7 +73,7 @@ impl Entry {
     }
 
     /// A shared file regctl merged into, with the original's backup.
-    pub fn merged(
+    pub(crate) fn merged(
         store: StoreKind,
         registry: &str,
         path: &Path,
@@ -88,7 +88,7 @@ impl Entry {
     }
 
     /// A certificate a store's tool added to `target`.
-    pub fn command(
+    pub(crate) fn command(
         store: StoreKind,
         registry: &str,
         target: &Path,
@@ -107,24 +107,24 @@ impl Entry {
 
 /// The ledger file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ledger {
+pub(crate) struct Ledger {
     pub entries: Vec<Entry>,
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum LedgerError {
+pub(crate) enum LedgerError {
     #[error("the trust ledger {} is not valid JSON ({message}); fix or remove it", path.display())]
     Corrupt { path: PathBuf, message: String },
     #[error(transparent)]
     Write(#[from] fsutil::FsError),
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
 impl Ledger {
-    pub fn load(path: &Path) -> Result<Ledger, LedgerError> {
+    pub(crate) fn load(path: &Path) -> Result<Ledger, LedgerError> {
         match std::fs::read(path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| LedgerError::Corrupt {
                 path: path.to_path_buf(),
@@ -134,7 +134,7 @@ impl Ledger {
         }
     }
 
-    pub fn save(&self, path: &Path) -> Result<(), LedgerError> {
+    pub(crate) fn save(&self, path: &Path) -> Result<(), LedgerError> {
         let text = serde_json::to_string_pretty(self).unwrap_or_default();
         fsutil::write_atomic(path, text.as_bytes(), MODE_PUBLIC, Overwrite::Replace)?;
         Ok(())
@@ -143,20 +143,20 @@ impl Ledger {
     /// Records (or refreshes) a change. One file, such as daemon.json or an
     /// NSS database, can hold several registries, so an entry is known by
     /// its path and its registry together.
-    pub fn record(&mut self, entry: Entry) {
+    pub(crate) fn record(&mut self, entry: Entry) {
         self.forget(&entry.path, &entry.registry);
         self.entries.push(entry);
     }
 
     /// Is another registry recorded for the same file?
-    pub fn shared_with_others(&self, path: &Path, registry: &str) -> bool {
+    pub(crate) fn shared_with_others(&self, path: &Path, registry: &str) -> bool {
         self.entries
             .iter()
             .any(|e| e.path == path && e.registry != registry)
     }
 
     /// Entries for a registry, optionally one store.
-    pub fn for_registry(&self, registry: &str, store: Option<StoreKind>) -> Vec<Entry> {
+    pub(crate) fn for_registry(&self, registry: &str, store: Option<StoreKind>) -> Vec<Entry> {
         self.entries
             .iter()
             .filter(|e| e.registry == registry && store.is_none_or(|s| s == e.store))
@@ -164,7 +164,7 @@ impl Ledger {
             .collect()
     }
 
-    pub fn forget(&mut self, path: &Path, registry: &str) {
+    pub(crate) fn forget(&mut self, path: &Path, registry: &str) {
         self.entries
             .retain(|e| !(e.path == path && e.registry == registry));
     }

@@ -13,7 +13,7 @@ const SYSTEM_KEYCHAIN: &str = "/Library/Keychains/System.keychain";
 /// certificates of its name only and not with every one in the keychain
 /// (without a name it cannot tell, and install runs anyway: adding a trusted
 /// certificate twice is harmless); `home` is set for the login keychain.
-pub fn install_steps(
+pub(crate) fn install_steps(
     ca_sha1: &str,
     ca_name: Option<&str>,
     home: Option<&std::path::Path>,

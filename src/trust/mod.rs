@@ -7,15 +7,15 @@
 //! so `uninstall` removes exactly what `install` added and a second `install`
 //! changes nothing.
 
-pub mod containerd;
-pub mod insecure;
-pub mod java;
-pub mod ledger;
-pub mod macos;
-pub mod nss;
-pub mod system;
-pub mod tool;
-pub mod windows;
+pub(crate) mod containerd;
+pub(crate) mod insecure;
+pub(crate) mod java;
+pub(crate) mod ledger;
+pub(crate) mod macos;
+pub(crate) mod nss;
+pub(crate) mod system;
+pub(crate) mod tool;
+pub(crate) mod windows;
 
 use std::path::{Path, PathBuf};
 
@@ -26,7 +26,7 @@ use crate::pki::san::validate_dns_name;
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
-pub enum StoreKind {
+pub(crate) enum StoreKind {
     /// The operating system's CA bundle (curl, Go programs, most tools).
     System,
     /// Docker: `/etc/docker/certs.d/<host:port>/ca.crt`.
@@ -47,7 +47,7 @@ pub enum StoreKind {
 }
 
 impl StoreKind {
-    pub const ALL: [StoreKind; 8] = [
+    pub(crate) const ALL: [StoreKind; 8] = [
         StoreKind::System,
         StoreKind::Docker,
         StoreKind::Containerd,
@@ -58,7 +58,7 @@ impl StoreKind {
         StoreKind::Windows,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             StoreKind::System => "system",
             StoreKind::Docker => "docker",
@@ -74,7 +74,7 @@ impl StoreKind {
     /// Does this store exist where regctl runs? The macOS and Windows
     /// stores are built everywhere (their commands are tested as values)
     /// but only offered on their own system.
-    pub fn on_this_platform(self) -> bool {
+    pub(crate) fn on_this_platform(self) -> bool {
         match self {
             StoreKind::Macos => cfg!(target_os = "macos"),
             StoreKind::Windows => cfg!(windows),
@@ -86,14 +86,14 @@ impl StoreKind {
     }
 
     /// The stores of this platform, in order.
-    pub fn available() -> Vec<StoreKind> {
+    pub(crate) fn available() -> Vec<StoreKind> {
         StoreKind::ALL
             .into_iter()
             .filter(|k| k.on_this_platform())
             .collect()
     }
 
-    pub fn parse(name: &str) -> Result<StoreKind, TrustError> {
+    pub(crate) fn parse(name: &str) -> Result<StoreKind, TrustError> {
         let kind = StoreKind::ALL
             .into_iter()
             .find(|k| k.name() == name)
@@ -107,7 +107,7 @@ impl StoreKind {
 
 /// Errors that stop a trust change before anything is written.
 #[derive(Debug, thiserror::Error)]
-pub enum TrustError {
+pub(crate) enum TrustError {
     #[error("`{0}` is not HOST:PORT (for example registry.example.lan:5000)")]
     BadRegistry(String),
     #[error(
@@ -152,13 +152,13 @@ pub enum TrustError {
 
 /// `host:port`, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegistryAddr {
+pub(crate) struct RegistryAddr {
     pub host: String,
     pub port: u16,
 }
 
 impl RegistryAddr {
-    pub fn parse(s: &str) -> Result<Self, TrustError> {
+    pub(crate) fn parse(s: &str) -> Result<Self, TrustError> {
         let bad = || TrustError::BadRegistry(s.to_string());
         let (host, port) = if let Some(rest) = s.strip_prefix('[') {
             let (h, p) = rest.split_once("]:").ok_or_else(bad)?;
@@ -179,7 +179,7 @@ impl RegistryAddr {
     }
 
     /// The directory name Docker, containerd and podman use: `host:port`.
-    pub fn dir_name(&self) -> String {
+    pub(crate) fn dir_name(&self) -> String {
         if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)
         } else {
@@ -188,7 +188,7 @@ impl RegistryAddr {
     }
 
     /// A file-name-safe form for system anchors.
-    pub fn file_stem(&self) -> String {
+    pub(crate) fn file_stem(&self) -> String {
         let safe: String = self
             .host
             .chars()
@@ -205,7 +205,7 @@ impl RegistryAddr {
 }
 
 /// Checks that the PEM is a CA certificate and returns it normalised.
-pub fn check_ca(pem: &[u8]) -> Result<String, TrustError> {
+pub(crate) fn check_ca(pem: &[u8]) -> Result<String, TrustError> {
     let ders = crate::pki::certs_from_bytes(pem)?;
     let info = crate::pki::CertInfo::from_der(&ders[0], time::OffsetDateTime::now_utc())?;
     if !info.is_ca {
@@ -216,7 +216,7 @@ pub fn check_ca(pem: &[u8]) -> Result<String, TrustError> {
 
 /// One change to make.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// Write a file (created directories are recorded too).
     Write { path: PathBuf, contents: String },
     /// Replace a shared file with a merged version; the original (when it
@@ -249,12 +249,12 @@ pub enum Step {
 }
 
 /// Joins an absolute system path under the root.
-pub fn under(root: &Path, path: &str) -> PathBuf {
+pub(crate) fn under(root: &Path, path: &str) -> PathBuf {
     root.join(path.trim_start_matches('/'))
 }
 
 /// The steps that install `ca` for `reg` into `store`.
-pub fn install_steps(
+pub(crate) fn install_steps(
     root: &Path,
     store: StoreKind,
     reg: &RegistryAddr,
@@ -305,7 +305,7 @@ fn ca_name(ca: &str) -> Result<Option<String>, TrustError> {
 
 /// The home directory, where Firefox, Chrome and Docker Desktop keep a
 /// user's trust.
-pub fn user_home() -> Option<PathBuf> {
+pub(crate) fn user_home() -> Option<PathBuf> {
     std::env::var_os("HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -313,7 +313,7 @@ pub fn user_home() -> Option<PathBuf> {
 
 /// The per-user configuration directory (`$XDG_CONFIG_HOME`, else
 /// `~/.config`), where rootless Docker and podman look.
-pub fn user_config_dir() -> Option<PathBuf> {
+pub(crate) fn user_config_dir() -> Option<PathBuf> {
     std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -326,7 +326,7 @@ pub fn user_config_dir() -> Option<PathBuf> {
 /// `~/.config/containers/certs.d`, browsers their NSS databases, and macOS
 /// and Windows have per-user stores. The system store, containerd and a
 /// JDK's keystore are system-wide only.
-pub fn user_install_steps(
+pub(crate) fn user_install_steps(
     config: &Path,
     home: &Path,
     store: StoreKind,
@@ -360,7 +360,7 @@ pub fn user_install_steps(
 /// Stores that exist under `root`, for when none is named. NSS and Java are
 /// only used when asked for: on Debian, Ubuntu and RHEL the system store
 /// already feeds the JDKs' keystore, and browsers rarely talk to a registry.
-pub fn detect(root: &Path) -> Vec<StoreKind> {
+pub(crate) fn detect(root: &Path) -> Vec<StoreKind> {
     let mut found = Vec::new();
     if system::Flavor::detect(root).is_some() {
         found.push(StoreKind::System);

@@ -12,7 +12,7 @@ use super::{RegistryAddr, Step, TrustError, under};
 /// The certificate's name in the database. certutil reads `A:B` as token
 /// `A`, nickname `B`, so the name must not hold a colon: `host:port` would
 /// install fine and then never be found again.
-pub fn nickname(reg: &RegistryAddr) -> String {
+pub(crate) fn nickname(reg: &RegistryAddr) -> String {
     reg.file_stem()
 }
 
@@ -29,7 +29,7 @@ fn database(dir: &Path) -> Option<String> {
 }
 
 /// Every NSS database of the user whose home is `home`.
-pub fn user_databases(home: &Path) -> Vec<PathBuf> {
+pub(crate) fn user_databases(home: &Path) -> Vec<PathBuf> {
     let mut dirs = vec![
         home.join(".pki/nssdb"),
         home.join("snap/chromium/current/.pki/nssdb"),
@@ -51,7 +51,7 @@ pub fn user_databases(home: &Path) -> Vec<PathBuf> {
 }
 
 /// The system-wide database under `root`, if there is one.
-pub fn system_databases(root: &Path) -> Vec<PathBuf> {
+pub(crate) fn system_databases(root: &Path) -> Vec<PathBuf> {
     let dir = under(root, "/etc/pki/nssdb");
     if database(&dir).is_some() {
         vec![dir]
@@ -61,7 +61,7 @@ pub fn system_databases(root: &Path) -> Vec<PathBuf> {
 }
 
 /// One certutil step per database.
-pub fn install_steps(dbs: &[PathBuf], reg: &RegistryAddr) -> Result<Vec<Step>, TrustError> {
+pub(crate) fn install_steps(dbs: &[PathBuf], reg: &RegistryAddr) -> Result<Vec<Step>, TrustError> {
     if dbs.is_empty() {
         return Err(TrustError::NoNssDatabase);
     }

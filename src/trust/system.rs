@@ -7,7 +7,7 @@ use super::{RegistryAddr, Step, TrustError, under};
 
 /// How a Linux family keeps extra trust anchors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flavor {
+pub(crate) enum Flavor {
     /// Debian, Ubuntu, Alpine.
     Debian,
     /// RHEL, Fedora, CentOS, Amazon Linux.
@@ -39,14 +39,14 @@ impl Flavor {
     }
 
     /// The first flavor whose anchor directory exists under `root`.
-    pub fn detect(root: &Path) -> Option<Flavor> {
+    pub(crate) fn detect(root: &Path) -> Option<Flavor> {
         [Flavor::Rhel, Flavor::Arch, Flavor::Suse, Flavor::Debian]
             .into_iter()
             .find(|f| under(root, f.layout().0).is_dir())
     }
 
     /// Where the anchor file for `reg` goes.
-    pub fn anchor(self, root: &Path, reg: &RegistryAddr) -> std::path::PathBuf {
+    pub(crate) fn anchor(self, root: &Path, reg: &RegistryAddr) -> std::path::PathBuf {
         // update-ca-certificates only picks up files ending in .crt.
         under(
             root,
@@ -55,12 +55,16 @@ impl Flavor {
     }
 
     /// The command that rebuilds the bundle.
-    pub fn update_command(self) -> Vec<String> {
+    pub(crate) fn update_command(self) -> Vec<String> {
         self.layout().1.iter().map(|s| s.to_string()).collect()
     }
 }
 
-pub fn install_steps(root: &Path, reg: &RegistryAddr, ca: &str) -> Result<Vec<Step>, TrustError> {
+pub(crate) fn install_steps(
+    root: &Path,
+    reg: &RegistryAddr,
+    ca: &str,
+) -> Result<Vec<Step>, TrustError> {
     let flavor = Flavor::detect(root)
         .ok_or_else(|| TrustError::NoSystemStore(root.display().to_string()))?;
     Ok(vec![

@@ -7,10 +7,10 @@ use std::io::Write as _;
 use std::process::{Command, Output};
 
 /// Stands for a file holding the CA in a step's command lines.
-pub const CA_FILE: &str = "{CA_FILE}";
+pub(crate) const CA_FILE: &str = "{CA_FILE}";
 
 #[derive(Debug, thiserror::Error)]
-pub enum ToolError {
+pub(crate) enum ToolError {
     #[error("{tool} is not installed: {hint}")]
     Missing { tool: String, hint: &'static str },
     #[error("`{line}` failed ({status}): {stderr}")]
@@ -40,7 +40,7 @@ fn hint(tool: &str) -> &'static str {
 }
 
 /// A command line: the tool, then its arguments.
-pub fn argv(tool: &str, args: &[&str]) -> Vec<String> {
+pub(crate) fn argv(tool: &str, args: &[&str]) -> Vec<String> {
     std::iter::once(tool)
         .chain(args.iter().copied())
         .map(str::to_string)
@@ -48,7 +48,7 @@ pub fn argv(tool: &str, args: &[&str]) -> Vec<String> {
 }
 
 /// Fails with an install hint when the tool is not on PATH.
-pub fn ensure(argv: &[String]) -> Result<(), ToolError> {
+pub(crate) fn ensure(argv: &[String]) -> Result<(), ToolError> {
     let tool = argv.first().map(String::as_str).unwrap_or_default();
     which::which(tool)
         .map(|_| ())
@@ -60,13 +60,13 @@ pub fn ensure(argv: &[String]) -> Result<(), ToolError> {
 
 /// The command line as people would type it (`{CA_FILE}` stays a
 /// placeholder; the file exists only while the command runs).
-pub fn display(argv: &[String]) -> String {
+pub(crate) fn display(argv: &[String]) -> String {
     argv.join(" ")
 }
 
 /// Runs one command, with `ca` in a temporary file where the command line
 /// says `{CA_FILE}`. A non-zero exit is an error carrying stderr.
-pub fn run(argv: &[String], ca: &str) -> Result<Output, ToolError> {
+pub(crate) fn run(argv: &[String], ca: &str) -> Result<Output, ToolError> {
     let out = run_unchecked(argv, ca)?;
     if out.status.success() {
         return Ok(out);
@@ -115,7 +115,7 @@ fn run_unchecked(argv: &[String], ca: &str) -> Result<Output, ToolError> {
 
 /// What a store holds under regctl's name for a registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Found {
+pub(crate) enum Found {
     /// The store's tool cannot list it (Windows): install anyway, it is
     /// idempotent there.
     Unknown,
@@ -127,7 +127,7 @@ pub enum Found {
 }
 
 /// Runs the export command and compares what it prints with `ca`.
-pub fn find(export: Option<&Vec<String>>, ca: &str) -> Result<Found, ToolError> {
+pub(crate) fn find(export: Option<&Vec<String>>, ca: &str) -> Result<Found, ToolError> {
     let Some(argv) = export else {
         return Ok(Found::Unknown);
     };

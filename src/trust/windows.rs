@@ -7,7 +7,7 @@ use super::tool::{self, CA_FILE};
 
 /// `serial` is the CA's serial number in hex, which `certutil -delstore`
 /// names it by.
-pub fn install_steps(serial: &str, user: bool) -> Vec<Step> {
+pub(crate) fn install_steps(serial: &str, user: bool) -> Vec<Step> {
     let certutil = |args: &[&str]| {
         let mut argv = tool::argv("certutil", if user { &["-user"] } else { &[] });
         argv.extend(args.iter().map(|a| a.to_string()));

@@ -7,14 +7,14 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 /// The regctl binary under test, with a clean environment for its own vars.
-pub fn regctl() -> assert_cmd::Command {
+pub(crate) fn regctl() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("regctl").expect("regctl binary");
     c.env_remove("REGCTL_DIR");
     c
 }
 
 /// Panics with an install hint when `tool` is not on PATH. Tests never skip.
-pub fn require(tool: &str) {
+pub(crate) fn require(tool: &str) {
     if which(tool).is_none() {
         panic!(
             "`{tool}` is required by this test but not installed; run scripts/test, which installs it"
@@ -23,7 +23,7 @@ pub fn require(tool: &str) {
 }
 
 /// Where `tool` is on PATH.
-pub fn which(tool: &str) -> Option<std::path::PathBuf> {
+pub(crate) fn which(tool: &str) -> Option<std::path::PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|p| p.join(tool))
@@ -32,7 +32,7 @@ pub fn which(tool: &str) -> Option<std::path::PathBuf> {
 }
 
 /// Runs a real program and returns its output (never panics on failure).
-pub fn run(program: &str, args: &[&str], dir: &Path) -> Output {
+pub(crate) fn run(program: &str, args: &[&str], dir: &Path) -> Output {
     require(program);
     Command::new(program)
         .args(args)
@@ -43,7 +43,7 @@ pub fn run(program: &str, args: &[&str], dir: &Path) -> Output {
 }
 
 /// Runs a program and panics with its output unless it succeeds.
-pub fn run_ok(program: &str, args: &[&str], dir: &Path) -> String {
+pub(crate) fn run_ok(program: &str, args: &[&str], dir: &Path) -> String {
     let out = run(program, args, dir);
     assert!(
         out.status.success(),
@@ -55,7 +55,7 @@ pub fn run_ok(program: &str, args: &[&str], dir: &Path) -> String {
 }
 
 /// stdout and stderr together, for assertions on messages.
-pub fn text(out: &Output) -> String {
+pub(crate) fn text(out: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -64,14 +64,14 @@ pub fn text(out: &Output) -> String {
 }
 
 /// Mode bits of a file.
-pub fn mode(path: &Path) -> u32 {
+pub(crate) fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 /// A snapshot of every file under `dir` (path, bytes, mode) to prove a
 /// refused command changed nothing.
-pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, u32)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, u32)> {
     let mut out = Vec::new();
     if dir.exists() {
         walk(dir, dir, &mut out);
@@ -93,7 +93,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>, u32)>) {
 }
 
 /// An openssl-made CA in `dir` as `<name>.crt`/`<name>.key`.
-pub fn openssl_ca(dir: &Path, name: &str) {
+pub(crate) fn openssl_ca(dir: &Path, name: &str) {
     run_ok(
         "openssl",
         &[
@@ -123,7 +123,7 @@ pub fn openssl_ca(dir: &Path, name: &str) {
 
 /// An openssl-made leaf `<name>.crt`/`<name>.key` signed by CA `ca`, with
 /// exactly the extensions in `ext` (one per line) and validity `days`.
-pub fn openssl_leaf(dir: &Path, ca: &str, name: &str, ext: &str, days: &str) {
+pub(crate) fn openssl_leaf(dir: &Path, ca: &str, name: &str, ext: &str, days: &str) {
     std::fs::write(dir.join(format!("{name}.ext")), ext).unwrap();
     run_ok(
         "openssl",
@@ -166,12 +166,12 @@ pub fn openssl_leaf(dir: &Path, ca: &str, name: &str, ext: &str, days: &str) {
         dir,
     );
 }
-pub mod oci;
-pub mod registry;
+pub(crate) mod oci;
+pub(crate) mod registry;
 
 /// Kills and reaps a spawned process when dropped, so a failing test never
 /// leaves a server running.
-pub struct ChildGuard(pub std::process::Child);
+pub(crate) struct ChildGuard(pub std::process::Child);
 
 impl Drop for ChildGuard {
     fn drop(&mut self) {
@@ -183,7 +183,7 @@ impl Drop for ChildGuard {
 /// Polls `done` every `step` until it holds, and fails the test with
 /// `why()` once `timeout` has passed: waits on a slow machine are bounded by
 /// the deadline, not by a fixed sleep, and a stuck one says what it awaited.
-pub fn wait_until(
+pub(crate) fn wait_until(
     timeout: std::time::Duration,
     step: std::time::Duration,
     mut done: impl FnMut() -> bool,
@@ -198,7 +198,7 @@ pub fn wait_until(
 
 /// Waits until something listens on a loopback port; `why` explains a
 /// timeout (e.g. the server's log).
-pub fn wait_for_port(port: u16, why: impl Fn() -> String) {
+pub(crate) fn wait_for_port(port: u16, why: impl Fn() -> String) {
     wait_until(
         std::time::Duration::from_secs(20),
         std::time::Duration::from_millis(30),

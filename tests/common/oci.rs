@@ -10,7 +10,7 @@ use super::run_ok;
 
 /// A descriptor as it goes into an index.
 #[derive(Clone, Debug)]
-pub struct Desc {
+pub(crate) struct Desc {
     pub media_type: String,
     pub digest: String,
     pub size: usize,
@@ -22,12 +22,12 @@ impl Desc {
     }
 }
 
-pub struct Layout {
+pub(crate) struct Layout {
     pub dir: PathBuf,
 }
 
 impl Layout {
-    pub fn new(dir: &Path) -> Layout {
+    pub(crate) fn new(dir: &Path) -> Layout {
         std::fs::create_dir_all(dir.join("blobs/sha256")).unwrap();
         std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
         Layout {
@@ -35,7 +35,7 @@ impl Layout {
         }
     }
 
-    pub fn blob(&self, data: &[u8], media_type: &str) -> Desc {
+    pub(crate) fn blob(&self, data: &[u8], media_type: &str) -> Desc {
         let digest = sha256(data);
         std::fs::write(
             self.dir
@@ -52,7 +52,7 @@ impl Layout {
     }
 
     /// A real tar layer holding one file.
-    pub fn tar_layer(&self, name: &str, content: &[u8]) -> Desc {
+    pub(crate) fn tar_layer(&self, name: &str, content: &[u8]) -> Desc {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join(name), content).unwrap();
         let tar = tmp.path().join("layer.tar");
@@ -78,7 +78,7 @@ impl Layout {
     }
 
     /// An image for `arch` with the given layers.
-    pub fn image(&self, arch: &str, layers: &[Desc]) -> Desc {
+    pub(crate) fn image(&self, arch: &str, layers: &[Desc]) -> Desc {
         let config = json!({
             "architecture": arch, "os": "linux", "config": {},
             "rootfs": {"type": "layers", "diff_ids": layers.iter().map(|l| l.digest.clone()).collect::<Vec<_>>()},
@@ -95,7 +95,7 @@ impl Layout {
     }
 
     /// An index over per-platform images.
-    pub fn index(&self, images: &[(&str, Desc)]) -> Desc {
+    pub(crate) fn index(&self, images: &[(&str, Desc)]) -> Desc {
         let manifests: Vec<Value> = images
             .iter()
             .map(|(arch, d)| {
@@ -109,7 +109,7 @@ impl Layout {
     }
 
     /// Writes index.json naming each descriptor by its tag.
-    pub fn tag_all(&self, tags: &[(&str, &Desc)]) {
+    pub(crate) fn tag_all(&self, tags: &[(&str, &Desc)]) {
         let manifests: Vec<Value> = tags
             .iter()
             .map(|(tag, d)| {
@@ -127,7 +127,7 @@ impl Layout {
     }
 
     /// The digest index.json gives for `tag`.
-    pub fn digest_of(&self, tag: &str) -> String {
+    pub(crate) fn digest_of(&self, tag: &str) -> String {
         let index: Value =
             serde_json::from_slice(&std::fs::read(self.dir.join("index.json")).unwrap()).unwrap();
         index["manifests"]
@@ -141,7 +141,7 @@ impl Layout {
             .to_string()
     }
 
-    pub fn has_blob(&self, digest: &str) -> bool {
+    pub(crate) fn has_blob(&self, digest: &str) -> bool {
         let path = self
             .dir
             .join("blobs/sha256")

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 
 use super::{regctl, require, run_ok};
 
-pub const USER: &str = "alice";
-pub const PASSWORD: &str = "correct horse";
+pub(crate) const USER: &str = "alice";
+pub(crate) const PASSWORD: &str = "correct horse";
 
 /// What to put in the generated config.yml.
 #[derive(Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub tls: bool,
     pub auth: bool,
     pub delete: bool,
@@ -34,7 +34,7 @@ impl Default for Options {
     }
 }
 
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -43,7 +43,7 @@ pub fn free_port() -> u16 {
 }
 
 /// A running registry; killed on drop.
-pub struct Registry {
+pub(crate) struct Registry {
     pub dir: tempfile::TempDir,
     pub port: u16,
     pub opts: Options,
@@ -52,27 +52,27 @@ pub struct Registry {
 
 /// What curl got back.
 #[derive(Debug, Clone)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
 impl Reply {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     /// The first OCI error code in the body.
-    pub fn code(&self) -> String {
+    pub(crate) fn code(&self) -> String {
         self.json()["errors"][0]["code"]
             .as_str()
             .unwrap_or("")
@@ -81,11 +81,11 @@ impl Reply {
 }
 
 impl Registry {
-    pub fn start() -> Registry {
+    pub(crate) fn start() -> Registry {
         Self::start_with(Options::default())
     }
 
-    pub fn start_with(opts: Options) -> Registry {
+    pub(crate) fn start_with(opts: Options) -> Registry {
         require("curl");
         let dir = tempfile::tempdir().unwrap();
         let out = regctl()
@@ -126,23 +126,23 @@ impl Registry {
         reg
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn config_path(&self) -> PathBuf {
+    pub(crate) fn config_path(&self) -> PathBuf {
         self.path().join("config.yml")
     }
 
-    pub fn data(&self) -> PathBuf {
+    pub(crate) fn data(&self) -> PathBuf {
         self.path().join("data")
     }
 
-    pub fn ca(&self) -> PathBuf {
+    pub(crate) fn ca(&self) -> PathBuf {
         self.path().join("certs/ca.crt")
     }
 
-    pub fn write_config(&self) {
+    pub(crate) fn write_config(&self) {
         let o = &self.opts;
         let mut cfg = format!(
             "version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: data\n  delete:\n    enabled: {}\n  maintenance:\n    readonly:\n      enabled: {}\nhttp:\n  addr: 127.0.0.1:{}\n  secret: test-secret\n",
@@ -160,7 +160,7 @@ impl Registry {
         std::fs::write(self.config_path(), cfg).unwrap();
     }
 
-    pub fn spawn(&mut self) {
+    pub(crate) fn spawn(&mut self) {
         let log = std::fs::File::create(self.path().join("serve.log")).unwrap();
         let child = Command::new(assert_cmd::cargo::cargo_bin("regctl"))
             .args(["serve", "--config"])
@@ -186,17 +186,17 @@ impl Registry {
         }
     }
 
-    pub fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(self.path().join("serve.log")).unwrap_or_default()
     }
 
     /// The server's process id.
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.as_ref().expect("running").id()
     }
 
     /// SIGKILL, as a crash.
-    pub fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
             let _ = c.wait();
@@ -204,14 +204,14 @@ impl Registry {
     }
 
     /// SIGTERM and wait, as a clean stop.
-    pub fn stop(&mut self) -> std::process::ExitStatus {
+    pub(crate) fn stop(&mut self) -> std::process::ExitStatus {
         let mut c = self.child.take().expect("running");
         run_ok("kill", &["-TERM", &c.id().to_string()], Path::new("."));
         c.wait().unwrap()
     }
 
     /// Runs skopeo with this registry's CA and the test user's credentials.
-    pub fn skopeo(&self, args: &[&str]) -> std::process::Output {
+    pub(crate) fn skopeo(&self, args: &[&str]) -> std::process::Output {
         require("skopeo");
         // skopeo reads every *.crt in the directory as a CA.
         let certs = self.path().join("skopeo-certs");
@@ -241,21 +241,27 @@ impl Registry {
         super::run("skopeo", &refs, Path::new("."))
     }
 
-    pub fn host(&self) -> String {
+    pub(crate) fn host(&self) -> String {
         format!("localhost:{}", self.port)
     }
 
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         let scheme = if self.opts.tls { "https" } else { "http" };
         format!("{scheme}://localhost:{}{path}", self.port)
     }
 
     /// A request with the test user's credentials.
-    pub fn req(&self, method: &str, path: &str, headers: &[&str], body: Option<&[u8]>) -> Reply {
+    pub(crate) fn req(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[&str],
+        body: Option<&[u8]>,
+    ) -> Reply {
         self.request(method, path, headers, body, Some((USER, PASSWORD)))
     }
 
-    pub fn request(
+    pub(crate) fn request(
         &self,
         method: &str,
         path: &str,
@@ -269,7 +275,7 @@ impl Registry {
 
     /// Like [`request`](Self::request) but a transport failure (server
     /// gone) is an `Err`, for tests that kill the server mid-flight.
-    pub fn try_request(
+    pub(crate) fn try_request(
         &self,
         method: &str,
         path: &str,
@@ -351,7 +357,7 @@ impl Registry {
     }
 
     /// Pushes a blob monolithically; returns its digest.
-    pub fn push_blob(&self, repo: &str, data: &[u8]) -> String {
+    pub(crate) fn push_blob(&self, repo: &str, data: &[u8]) -> String {
         let d = sha256(data);
         let r = self.req(
             "POST",
@@ -369,7 +375,7 @@ impl Registry {
     }
 
     /// Pushes a manifest; returns its digest.
-    pub fn push_manifest(
+    pub(crate) fn push_manifest(
         &self,
         repo: &str,
         reference: &str,
@@ -398,16 +404,16 @@ impl Drop for Registry {
     }
 }
 
-pub fn sha256(data: &[u8]) -> String {
+pub(crate) fn sha256(data: &[u8]) -> String {
     use sha2::Digest;
     format!("sha256:{}", hex::encode(sha2::Sha256::digest(data)))
 }
 
-pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
-pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+pub(crate) const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+pub(crate) const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
 
 /// An image manifest over pushed blobs.
-pub fn image_manifest(
+pub(crate) fn image_manifest(
     config: (&str, usize),
     layers: &[(&str, usize)],
     extra: serde_json::Value,

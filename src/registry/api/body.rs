@@ -16,7 +16,7 @@ use crate::registry::sendfile::FileWindow;
 use crate::registry::store::{BlobSource, READ_CHUNK};
 
 /// Every response body.
-pub type Body = BoxBody<Bytes, std::io::Error>;
+pub(crate) type Body = BoxBody<Bytes, std::io::Error>;
 
 /// Bytes of a file mapped per frame. The socket copies straight from the
 /// page cache, so a pull costs one copy instead of a read into a buffer and
@@ -28,13 +28,13 @@ const MAP_WINDOW: usize = 2 * 1024 * 1024;
 /// Frames produced ahead of the socket, per download.
 const AHEAD: usize = 2;
 
-pub fn full(bytes: impl Into<Bytes>) -> Body {
+pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
     http_body_util::Full::new(bytes.into())
         .map_err(|never| match never {})
         .boxed()
 }
 
-pub fn empty() -> Body {
+pub(crate) fn empty() -> Body {
     full(Bytes::new())
 }
 
@@ -65,7 +65,7 @@ fn short_blob() -> std::io::Error {
 /// Streams `len` bytes of a blob starting at `offset`. Frames are produced
 /// on the blocking pool, which also waits for any disk read, so the async
 /// workers only ever copy from memory.
-pub fn blob(source: BlobSource, offset: u64, len: u64) -> Body {
+pub(crate) fn blob(source: BlobSource, offset: u64, len: u64) -> Body {
     let (tx, rx) = mpsc::channel(AHEAD);
     tokio::task::spawn_blocking(move || {
         let produced = match source {

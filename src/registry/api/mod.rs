@@ -2,10 +2,12 @@
 //! the access log; one file per endpoint family.
 
 mod blobs;
-pub mod body;
+// Maps blob windows (see `StorageDriver::mappable`) and probes residency.
+#[allow(unsafe_code)]
+pub(crate) mod body;
 mod listing;
 mod manifests;
-pub mod route;
+pub(crate) mod route;
 mod uploads;
 
 use std::net::SocketAddr;
@@ -25,10 +27,10 @@ use body::Body;
 use route::Route;
 
 /// Sent on every response, as distribution does.
-pub const API_VERSION: (&str, &str) = ("docker-distribution-api-version", "registry/2.0");
+pub(crate) const API_VERSION: (&str, &str) = ("docker-distribution-api-version", "registry/2.0");
 
 /// Everything a request handler needs.
-pub struct App {
+pub(crate) struct App {
     pub store: Arc<Store>,
     pub auth: Option<Authenticator>,
     pub delete_enabled: bool,
@@ -49,13 +51,13 @@ type Result<T> = std::result::Result<T, ApiError>;
 /// The request body, taken by the handler that streams it. Whatever is left
 /// unread (a small body refused before it was needed) is drained before
 /// answering, so HTTP/2 streams end cleanly instead of being reset.
-pub struct ReqBody(Option<Incoming>);
+pub(crate) struct ReqBody(Option<Incoming>);
 
 /// Unread bodies up to this size are drained; larger ones are cut off.
 const DRAIN_LIMIT: u64 = 8 * 1024 * 1024;
 
 impl ReqBody {
-    pub fn take(&mut self) -> Option<Incoming> {
+    pub(crate) fn take(&mut self) -> Option<Incoming> {
         self.0.take()
     }
 
@@ -78,7 +80,7 @@ impl ReqBody {
 }
 
 /// A request with what handlers look at.
-pub struct Ctx {
+pub(crate) struct Ctx {
     pub method: Method,
     pub headers: HeaderMap,
     pub query: std::collections::HashMap<String, String>,
@@ -86,7 +88,7 @@ pub struct Ctx {
 
 impl App {
     /// A `Location` value for a path.
-    pub fn location(&self, path: &str) -> String {
+    pub(crate) fn location(&self, path: &str) -> String {
         match &self.base_url {
             Some(base) => format!("{}{path}", base.trim_end_matches('/')),
             None => path.to_string(),
@@ -96,7 +98,7 @@ impl App {
     /// An upload's state token: HMAC of the repository and upload id with
     /// `http.secret`, so replicas sharing the secret accept each other's
     /// upload URLs and a tampered URL is refused.
-    pub fn upload_token(&self, name: &str, id: &str) -> String {
+    pub(crate) fn upload_token(&self, name: &str, id: &str) -> String {
         let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.secret)
             .expect("HMAC takes any key length");
         mac.update(name.as_bytes());
@@ -140,7 +142,11 @@ fn valid_name(name: &str) -> Result<()> {
 }
 
 /// Builds a response with headers.
-pub fn respond(status: StatusCode, headers: &[(&str, String)], body: Body) -> Response<Body> {
+pub(crate) fn respond(
+    status: StatusCode,
+    headers: &[(&str, String)],
+    body: Body,
+) -> Response<Body> {
     let mut r = Response::new(body);
     *r.status_mut() = status;
     for (k, v) in headers {
@@ -176,7 +182,11 @@ fn error_response(err: &ApiError, head: bool) -> Response<Body> {
 }
 
 /// Handles one request; never panics on client input.
-pub async fn handle(app: Arc<App>, req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
+pub(crate) async fn handle(
+    app: Arc<App>,
+    req: Request<Incoming>,
+    remote: SocketAddr,
+) -> Response<Body> {
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();

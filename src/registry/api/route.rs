@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 /// Where a request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
+pub(crate) enum Route {
     /// `GET /`: a health check without auth.
     Root,
     /// `/v2/`
@@ -38,7 +38,7 @@ pub enum Route {
 
 /// Decodes `%XX` escapes; `plus_is_space` for query strings. Invalid
 /// escapes are kept as they are.
-pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
+pub(crate) fn percent_decode(s: &str, plus_is_space: bool) -> String {
     fn hex(c: u8) -> Option<u8> {
         (c as char).to_digit(16).map(|d| d as u8)
     }
@@ -68,7 +68,7 @@ pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
 }
 
 /// Query parameters (the first value of each name wins).
-pub fn parse_query(q: Option<&str>) -> HashMap<String, String> {
+pub(crate) fn parse_query(q: Option<&str>) -> HashMap<String, String> {
     let mut map = HashMap::new();
     for pair in q.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -79,7 +79,7 @@ pub fn parse_query(q: Option<&str>) -> HashMap<String, String> {
 }
 
 /// Maps a path to a route.
-pub fn route(path: &str) -> Route {
+pub(crate) fn route(path: &str) -> Route {
     if path == "/" {
         return Route::Root;
     }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 /// Parses a Go duration string.
-pub fn parse(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     if s == "0" {
         return Ok(Duration::ZERO);
@@ -41,7 +41,7 @@ pub fn parse(s: &str) -> Result<Duration, String> {
 }
 
 /// Formats a duration the way Go would accept it back.
-pub fn format(d: Duration) -> String {
+pub(crate) fn format(d: Duration) -> String {
     let secs = d.as_secs();
     if d.subsec_nanos() != 0 {
         return format!("{}ms", d.as_millis());

@@ -3,7 +3,7 @@
 //! key, because a silently ignored setting (say, an auth section) is worse
 //! than a registry that does not start.
 
-pub mod duration;
+pub(crate) mod duration;
 mod tree;
 
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ use tree::Section;
 
 /// Why a configuration was refused.
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     #[error("cannot read the configuration {}: {source}", path.display())]
     Read {
         path: PathBuf,
@@ -35,7 +35,7 @@ pub enum ConfigError {
 
 /// Log settings.
 #[derive(Debug, Clone, Serialize)]
-pub struct LogConfig {
+pub(crate) struct LogConfig {
     pub level: String,
     pub formatter: String,
     pub accesslog_disabled: bool,
@@ -45,7 +45,7 @@ pub struct LogConfig {
 
 /// `storage.maintenance.uploadpurging`.
 #[derive(Debug, Clone, Serialize)]
-pub struct UploadPurging {
+pub(crate) struct UploadPurging {
     pub enabled: bool,
     #[serde(serialize_with = "ser_duration")]
     pub age: Duration,
@@ -57,7 +57,7 @@ pub struct UploadPurging {
 /// `storage.maintenance.gc`: regctl's scheduled online garbage collection
 /// (distribution keeps `maintenance` free-form, so it tolerates the key).
 #[derive(Debug, Clone, Serialize)]
-pub struct GcSchedule {
+pub(crate) struct GcSchedule {
     pub enabled: bool,
     #[serde(serialize_with = "ser_duration")]
     pub interval: Duration,
@@ -69,7 +69,7 @@ pub struct GcSchedule {
 
 /// Storage settings (filesystem driver only).
 #[derive(Debug, Clone, Serialize)]
-pub struct StorageConfig {
+pub(crate) struct StorageConfig {
     pub rootdirectory: PathBuf,
     pub delete_enabled: bool,
     pub readonly: bool,
@@ -79,7 +79,7 @@ pub struct StorageConfig {
 
 /// `http.tls`.
 #[derive(Debug, Clone, Serialize)]
-pub struct TlsConfig {
+pub(crate) struct TlsConfig {
     pub certificate: PathBuf,
     pub key: PathBuf,
     pub clientcas: Vec<PathBuf>,
@@ -88,7 +88,7 @@ pub struct TlsConfig {
 
 /// HTTP settings.
 #[derive(Debug, Clone, Serialize)]
-pub struct HttpConfig {
+pub(crate) struct HttpConfig {
     pub addr: String,
     /// External base URL; when set, `Location` headers are absolute.
     pub host: Option<String>,
@@ -103,14 +103,14 @@ pub struct HttpConfig {
 
 /// `auth.htpasswd`.
 #[derive(Debug, Clone, Serialize)]
-pub struct HtpasswdConfig {
+pub(crate) struct HtpasswdConfig {
     pub realm: String,
     pub path: PathBuf,
 }
 
 /// `health.storagedriver`.
 #[derive(Debug, Clone, Serialize)]
-pub struct HealthConfig {
+pub(crate) struct HealthConfig {
     pub enabled: bool,
     #[serde(serialize_with = "ser_duration")]
     pub interval: Duration,
@@ -119,7 +119,7 @@ pub struct HealthConfig {
 
 /// The effective configuration of `regctl serve`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Config {
+pub(crate) struct Config {
     pub log: LogConfig,
     pub storage: StorageConfig,
     pub http: HttpConfig,
@@ -140,7 +140,7 @@ fn ser_secret<S: serde::Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S
 
 impl Config {
     /// Reads `path` and applies `REGISTRY_*` variables from `env`.
-    pub fn load(
+    pub(crate) fn load(
         path: &Path,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
@@ -175,7 +175,7 @@ impl Config {
     }
 
     /// Parses YAML text with environment overrides.
-    pub fn parse(
+    pub(crate) fn parse(
         text: &str,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
@@ -215,7 +215,7 @@ impl Config {
     }
 
     /// The effective configuration as YAML, secrets masked.
-    pub fn to_masked_yaml(&self) -> String {
+    pub(crate) fn to_masked_yaml(&self) -> String {
         serde_norway::to_string(self).unwrap_or_default()
     }
 }

@@ -10,10 +10,10 @@ use serde_norway::{Mapping, Value};
 use super::{ConfigError, duration};
 
 /// Dotted key paths that came from the environment, for error messages.
-pub type EnvOrigins = HashMap<String, String>;
+pub(super) type EnvOrigins = HashMap<String, String>;
 
 /// A mapping being consumed; leftovers are unknown keys.
-pub struct Section<'a> {
+pub(super) struct Section<'a> {
     path: String,
     map: Mapping,
     origins: &'a EnvOrigins,
@@ -30,7 +30,7 @@ fn key_name(k: &Value) -> String {
 }
 
 impl<'a> Section<'a> {
-    pub fn root(value: Value, origins: &'a EnvOrigins) -> Result<Self, ConfigError> {
+    pub(super) fn root(value: Value, origins: &'a EnvOrigins) -> Result<Self, ConfigError> {
         match value {
             Value::Mapping(map) => Ok(Section {
                 path: String::new(),
@@ -67,7 +67,7 @@ impl<'a> Section<'a> {
     }
 
     /// Removes a key, matching case-insensitively as distribution does.
-    pub fn take(&mut self, key: &str) -> Option<Value> {
+    pub(super) fn take(&mut self, key: &str) -> Option<Value> {
         let found = self
             .map
             .keys()
@@ -76,7 +76,7 @@ impl<'a> Section<'a> {
         self.map.remove(&found)
     }
 
-    pub fn section(&mut self, key: &str) -> Result<Option<Section<'a>>, ConfigError> {
+    pub(super) fn section(&mut self, key: &str) -> Result<Option<Section<'a>>, ConfigError> {
         match self.take(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Mapping(map)) => Ok(Some(Section {
@@ -89,7 +89,7 @@ impl<'a> Section<'a> {
     }
 
     /// A section that defaults to empty when absent.
-    pub fn section_or_empty(&mut self, key: &str) -> Result<Section<'a>, ConfigError> {
+    pub(super) fn section_or_empty(&mut self, key: &str) -> Result<Section<'a>, ConfigError> {
         Ok(self.section(key)?.unwrap_or_else(|| Section {
             path: self.key_path(key),
             map: Mapping::new(),
@@ -97,7 +97,7 @@ impl<'a> Section<'a> {
         }))
     }
 
-    pub fn string(&mut self, key: &str) -> Result<Option<String>, ConfigError> {
+    pub(super) fn string(&mut self, key: &str) -> Result<Option<String>, ConfigError> {
         match self.take(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
@@ -107,7 +107,7 @@ impl<'a> Section<'a> {
         }
     }
 
-    pub fn bool(&mut self, key: &str, default: bool) -> Result<bool, ConfigError> {
+    pub(super) fn bool(&mut self, key: &str, default: bool) -> Result<bool, ConfigError> {
         match self.take(key) {
             None | Some(Value::Null) => Ok(default),
             Some(Value::Bool(b)) => Ok(b),
@@ -117,7 +117,7 @@ impl<'a> Section<'a> {
         }
     }
 
-    pub fn uint(&mut self, key: &str, default: u64) -> Result<u64, ConfigError> {
+    pub(super) fn uint(&mut self, key: &str, default: u64) -> Result<u64, ConfigError> {
         match self.take(key) {
             None | Some(Value::Null) => Ok(default),
             Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64().unwrap_or(default)),
@@ -129,7 +129,11 @@ impl<'a> Section<'a> {
     }
 
     /// A Go duration; a bare integer is nanoseconds, as in Go.
-    pub fn duration(&mut self, key: &str, default: Duration) -> Result<Duration, ConfigError> {
+    pub(super) fn duration(
+        &mut self,
+        key: &str,
+        default: Duration,
+    ) -> Result<Duration, ConfigError> {
         match self.take(key) {
             None | Some(Value::Null) => Ok(default),
             Some(Value::Number(n)) => n
@@ -142,7 +146,7 @@ impl<'a> Section<'a> {
         }
     }
 
-    pub fn string_list(&mut self, key: &str) -> Result<Vec<String>, ConfigError> {
+    pub(super) fn string_list(&mut self, key: &str) -> Result<Vec<String>, ConfigError> {
         match self.take(key) {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::String(s)) => Ok(vec![s]),
@@ -159,7 +163,7 @@ impl<'a> Section<'a> {
     }
 
     /// Remaining keys with their values (for free-form maps like headers).
-    pub fn drain(&mut self) -> Vec<(String, Value)> {
+    pub(super) fn drain(&mut self) -> Vec<(String, Value)> {
         std::mem::take(&mut self.map)
             .into_iter()
             .map(|(k, v)| (key_name(&k), v))
@@ -168,16 +172,16 @@ impl<'a> Section<'a> {
 
     /// The name of the only remaining key, for one-of sections (storage
     /// drivers, auth schemes).
-    pub fn remaining_keys(&self) -> Vec<String> {
+    pub(super) fn remaining_keys(&self) -> Vec<String> {
         self.map.keys().map(key_name).collect()
     }
 
-    pub fn path(&self) -> &str {
+    pub(super) fn path(&self) -> &str {
         &self.path
     }
 
     /// Fails on any key left unconsumed.
-    pub fn finish(self) -> Result<(), ConfigError> {
+    pub(super) fn finish(self) -> Result<(), ConfigError> {
         if let Some(k) = self.map.keys().next() {
             let path = self.key_path(&key_name(k));
             let from = self
@@ -192,7 +196,10 @@ impl<'a> Section<'a> {
 }
 
 /// Applies `REGISTRY_SECTION_KEY=value` variables onto the tree.
-pub fn apply_env(root: &mut Value, vars: impl IntoIterator<Item = (String, String)>) -> EnvOrigins {
+pub(super) fn apply_env(
+    root: &mut Value,
+    vars: impl IntoIterator<Item = (String, String)>,
+) -> EnvOrigins {
     let mut origins = EnvOrigins::new();
     for (var, raw) in vars {
         let Some(rest) = var.strip_prefix("REGISTRY_") else {

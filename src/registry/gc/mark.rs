@@ -9,7 +9,7 @@ use crate::registry::storage::{StorageDriver, StorageError};
 use crate::registry::store::scan_digest_dirs;
 
 /// What a repository keeps.
-pub struct RepoPlan {
+pub(super) struct RepoPlan {
     /// Every revision present.
     pub revisions: Vec<Digest>,
     /// Manifests kept (roots, their index children and referrers).
@@ -26,7 +26,7 @@ fn read_link(drv: &dyn StorageDriver, path: &str) -> Option<Digest> {
 }
 
 /// Computes what `name` keeps.
-pub fn mark_repository(
+pub(super) fn mark_repository(
     drv: &dyn StorageDriver,
     name: &str,
     delete_untagged: bool,

@@ -29,7 +29,7 @@ use super::store::scan_repositories;
 
 /// How to collect.
 #[derive(Debug, Clone)]
-pub struct GcOptions {
+pub(crate) struct GcOptions {
     /// Only tagged manifests (and what they reach) are roots.
     pub delete_untagged: bool,
     /// Grace period: anything modified more recently is kept.
@@ -42,7 +42,7 @@ pub struct GcOptions {
 
 /// What one repository lost.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct RepoReport {
+pub(crate) struct RepoReport {
     pub name: String,
     pub manifests_removed: Vec<String>,
     pub layer_links_removed: usize,
@@ -51,7 +51,7 @@ pub struct RepoReport {
 
 /// The outcome of a run (or what a dry run would do).
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct GcReport {
+pub(crate) struct GcReport {
     pub dry_run: bool,
     pub repositories: Vec<RepoReport>,
     pub manifests_kept: usize,
@@ -67,7 +67,7 @@ pub struct GcReport {
 /// The mark phase's result: what every repository keeps. Sweeping is a
 /// separate step so the protocol with concurrent writers can be tested
 /// between the two.
-pub struct Marked {
+pub(crate) struct Marked {
     started: Instant,
     start: SystemTime,
     cutoff: SystemTime,
@@ -77,7 +77,7 @@ pub struct Marked {
 }
 
 /// Marks everything reachable in every repository (blocking, read-only).
-pub fn mark(drv: &dyn StorageDriver, opts: &GcOptions) -> Result<Marked, StorageError> {
+pub(crate) fn mark(drv: &dyn StorageDriver, opts: &GcOptions) -> Result<Marked, StorageError> {
     let started = Instant::now();
     let start = SystemTime::now();
     let cutoff = start
@@ -111,7 +111,7 @@ impl Marked {
     /// Deletes what was not marked and is older than the grace period.
     /// Repositories' revisions and links go before blobs, so no manifest
     /// is ever left pointing at a deleted blob.
-    pub fn sweep(self, drv: &dyn StorageDriver) -> Result<GcReport, StorageError> {
+    pub(crate) fn sweep(self, drv: &dyn StorageDriver) -> Result<GcReport, StorageError> {
         let mut report = GcReport {
             dry_run: self.opts.dry_run,
             ..Default::default()
@@ -159,7 +159,7 @@ impl Marked {
 }
 
 /// Runs a whole collection over a storage driver (blocking).
-pub fn collect(drv: &dyn StorageDriver, opts: &GcOptions) -> Result<GcReport, StorageError> {
+pub(crate) fn collect(drv: &dyn StorageDriver, opts: &GcOptions) -> Result<GcReport, StorageError> {
     mark(drv, opts)?.sweep(drv)
 }
 

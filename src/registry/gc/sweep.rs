@@ -21,7 +21,7 @@ const WORKERS: usize = 32;
 
 /// What a candidate is, for the report.
 #[derive(Debug, Clone)]
-pub enum Kind {
+pub(super) enum Kind {
     Revision { repo: usize, digest: Digest },
     LayerLink { repo: usize },
     Upload { repo: usize },
@@ -30,7 +30,7 @@ pub enum Kind {
 
 /// Something that may be deleted.
 #[derive(Debug, Clone)]
-pub struct Candidate {
+pub(super) struct Candidate {
     /// The file whose modification time decides.
     marker: String,
     /// Directories removed together (the item and, for revisions, its tag
@@ -47,7 +47,7 @@ enum Outcome {
     Gone,
 }
 
-pub struct Sweeper<'a> {
+pub(super) struct Sweeper<'a> {
     drv: &'a dyn StorageDriver,
     cutoff: SystemTime,
     dry_run: bool,
@@ -55,7 +55,7 @@ pub struct Sweeper<'a> {
 }
 
 impl<'a> Sweeper<'a> {
-    pub fn new(drv: &'a dyn StorageDriver, cutoff: SystemTime, dry_run: bool) -> Self {
+    pub(super) fn new(drv: &'a dyn StorageDriver, cutoff: SystemTime, dry_run: bool) -> Self {
         Sweeper {
             drv,
             cutoff,
@@ -65,7 +65,7 @@ impl<'a> Sweeper<'a> {
     }
 
     /// Queues a repository's unkept revisions and stale layer links.
-    pub fn queue_repository(
+    pub(super) fn queue_repository(
         &mut self,
         repo: usize,
         name: &str,
@@ -103,7 +103,7 @@ impl<'a> Sweeper<'a> {
     }
 
     /// Queues uploads whose last byte arrived longer ago than `age`.
-    pub fn queue_uploads(
+    pub(super) fn queue_uploads(
         &mut self,
         repo: usize,
         name: &str,
@@ -131,7 +131,7 @@ impl<'a> Sweeper<'a> {
     }
 
     /// Queues every blob nobody marked.
-    pub fn queue_blobs(
+    pub(super) fn queue_blobs(
         &mut self,
         marked: &HashSet<Digest>,
         report: &mut GcReport,
@@ -199,7 +199,7 @@ impl<'a> Sweeper<'a> {
     }
 
     /// Deletes every queued candidate, batch by batch, and reports.
-    pub fn run(
+    pub(super) fn run(
         mut self,
         reports: &mut [RepoReport],
         report: &mut GcReport,

@@ -18,11 +18,11 @@ use std::io;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// Bytes written between background syncs of one file.
-pub const STEP: u64 = 32 * 1024 * 1024;
+pub(super) const STEP: u64 = 32 * 1024 * 1024;
 
 /// Background syncs by path (relative to the driver's root).
 #[derive(Default)]
-pub struct Flushes {
+pub(super) struct Flushes {
     by_path: Mutex<HashMap<String, Arc<Slot>>>,
 }
 
@@ -53,7 +53,7 @@ impl Flushes {
     /// unless one is still running; `Ok(true)` when it started. Fails with
     /// the error of an earlier background sync of `path`, so a write stops
     /// as soon as the disk has refused one.
-    pub fn start(&self, path: &str, file: &File) -> io::Result<bool> {
+    pub(super) fn start(&self, path: &str, file: &File) -> io::Result<bool> {
         let slot = lock(&self.by_path)
             .entry(path.to_string())
             .or_default()
@@ -93,7 +93,7 @@ impl Flushes {
 
     /// Waits for the background syncs of `path` and returns the first
     /// error any of them met; `path` is forgotten.
-    pub fn finish(&self, path: &str) -> io::Result<()> {
+    pub(super) fn finish(&self, path: &str) -> io::Result<()> {
         let Some(slot) = lock(&self.by_path).remove(path) else {
             return Ok(());
         };
@@ -109,13 +109,13 @@ impl Flushes {
 
     /// Whether syncs of `path` were started and not yet collected.
     #[cfg(test)]
-    pub fn tracks(&self, path: &str) -> bool {
+    pub(super) fn tracks(&self, path: &str) -> bool {
         lock(&self.by_path).contains_key(path)
     }
 
     /// Forgets `path` and everything under it (a deleted upload). A sync
     /// still running ends on its own descriptor.
-    pub fn forget(&self, path: &str) {
+    pub(super) fn forget(&self, path: &str) {
         let mut by_path = lock(&self.by_path);
         if by_path.is_empty() {
             return;

@@ -13,7 +13,7 @@ use super::flush::{self, Flushes};
 use super::{FileInfo, FileWriter, LockGuard, StorageDriver, StorageError};
 
 /// Storage in a local directory.
-pub struct FsDriver {
+pub(crate) struct FsDriver {
     root: PathBuf,
     /// Where files are written before being renamed into place: one place
     /// outside distribution's `docker/` tree, so a crash leaves no litter
@@ -24,10 +24,10 @@ pub struct FsDriver {
 }
 
 /// The temporary directory's name under the root.
-pub const TMP_DIR: &str = ".regctl-tmp";
+pub(crate) const TMP_DIR: &str = ".regctl-tmp";
 
 impl FsDriver {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
         FsDriver {
             tmp: root.join(TMP_DIR),
@@ -36,7 +36,8 @@ impl FsDriver {
         }
     }
 
-    pub fn root(&self) -> &Path {
+    #[cfg(test)]
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 

@@ -5,7 +5,7 @@
 //! The verbs are blocking; the store runs them on tokio's blocking pool.
 
 mod flush;
-pub mod fs;
+pub(crate) mod fs;
 #[cfg(target_os = "linux")]
 mod nowait;
 
@@ -14,7 +14,7 @@ use std::time::SystemTime;
 
 /// What a path is.
 #[derive(Debug, Clone, Copy)]
-pub struct FileInfo {
+pub(crate) struct FileInfo {
     pub size: u64,
     pub modified: SystemTime,
     pub is_dir: bool,
@@ -22,7 +22,7 @@ pub struct FileInfo {
 
 /// Storage failures. `NotFound` is expected and mapped to 404s above.
 #[derive(Debug, thiserror::Error)]
-pub enum StorageError {
+pub(crate) enum StorageError {
     #[error("not found: {0}")]
     NotFound(String),
     #[error("storage is full writing {0}")]
@@ -49,22 +49,22 @@ impl StorageError {
         }
     }
 
-    pub fn is_not_found(&self) -> bool {
+    pub(crate) fn is_not_found(&self) -> bool {
         matches!(self, StorageError::NotFound(_))
     }
 }
 
 /// Holds a lock until dropped.
-pub struct LockGuard(#[allow(dead_code)] Box<dyn Send>);
+pub(crate) struct LockGuard(#[allow(dead_code)] Box<dyn Send>);
 
 impl LockGuard {
-    pub fn new(inner: impl Send + 'static) -> Self {
+    pub(crate) fn new(inner: impl Send + 'static) -> Self {
         LockGuard(Box::new(inner))
     }
 }
 
 /// An open file being appended to.
-pub trait FileWriter: Write + Send {
+pub(crate) trait FileWriter: Write + Send {
     /// Bytes in the file so far.
     fn size(&self) -> u64;
     /// Makes everything written durable.
@@ -72,7 +72,7 @@ pub trait FileWriter: Write + Send {
 }
 
 /// A storage backend. Paths are `/`-separated and relative to its root.
-pub trait StorageDriver: Send + Sync + 'static {
+pub(crate) trait StorageDriver: Send + Sync + 'static {
     /// Whole small file (links, manifests).
     fn get_content(&self, path: &str) -> Result<Vec<u8>, StorageError>;
     /// [`get_content`](Self::get_content) answered only from memory, so an

@@ -19,7 +19,7 @@ use rustix::io::{Errno, ReadWriteFlags};
 static SUPPORTED: AtomicBool = AtomicBool::new(true);
 
 /// What a cached-only lookup found.
-pub enum Cached<T> {
+pub(super) enum Cached<T> {
     Found(T),
     /// The dentry cache knows the path does not exist.
     Missing,
@@ -49,7 +49,7 @@ fn open(path: &Path, flags: OFlags) -> Cached<OwnedFd> {
 }
 
 /// Size, modification time and kind, without following the path on disk.
-pub fn stat(path: &Path) -> Cached<rustix::fs::Stat> {
+pub(super) fn stat(path: &Path) -> Cached<rustix::fs::Stat> {
     match open(path, OFlags::PATH) {
         Cached::Found(fd) => match rustix::fs::fstat(&fd) {
             Ok(st) => Cached::Found(st),
@@ -61,7 +61,7 @@ pub fn stat(path: &Path) -> Cached<rustix::fs::Stat> {
 }
 
 /// A whole small file, if every byte is in the page cache.
-pub fn read(path: &Path) -> Cached<Vec<u8>> {
+pub(super) fn read(path: &Path) -> Cached<Vec<u8>> {
     let fd = match open(path, OFlags::RDONLY) {
         Cached::Found(fd) => fd,
         Cached::Missing => return Cached::Missing,
