@@ -24,6 +24,9 @@
 //! Prints one JSON object: requests, rps, p50_ms, p99_ms, non2xx, errors,
 //! bytes (body bytes received) and seconds (wall time of the run).
 
+// A benchmark tool: its output is its result.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Empty};
@@ -170,6 +173,7 @@ fn parse_head(head: &[u8]) -> Result<(u16, u64), String> {
 
 /// Receives and drops up to `n` bytes without copying them out of the
 /// kernel; returns how many were dropped (0 at end of stream).
+#[allow(unsafe_code)]
 fn recv_discarding(stream: &tokio::net::TcpStream, n: usize) -> std::io::Result<usize> {
     use std::os::fd::AsRawFd;
     // SAFETY: with MSG_TRUNC, TCP frees the bytes without writing to the

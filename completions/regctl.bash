@@ -52,6 +52,9 @@ _regctl() {
             regctl,render)
                 cmd="regctl__subcmd__render"
                 ;;
+            regctl,restart)
+                cmd="regctl__subcmd__restart"
+                ;;
             regctl,serve)
                 cmd="regctl__subcmd__serve"
                 ;;
@@ -67,6 +70,9 @@ _regctl() {
             regctl,trust)
                 cmd="regctl__subcmd__trust"
                 ;;
+            regctl,user)
+                cmd="regctl__subcmd__user"
+                ;;
             regctl__subcmd__cert,help)
                 cmd="regctl__subcmd__cert__subcmd__help"
                 ;;
@@ -79,6 +85,9 @@ _regctl() {
             regctl__subcmd__cert,renew)
                 cmd="regctl__subcmd__cert__subcmd__renew"
                 ;;
+            regctl__subcmd__cert,rotate-ca)
+                cmd="regctl__subcmd__cert__subcmd__rotate__subcmd__ca"
+                ;;
             regctl__subcmd__cert__subcmd__help,help)
                 cmd="regctl__subcmd__cert__subcmd__help__subcmd__help"
                 ;;
@@ -90,6 +99,9 @@ _regctl() {
                 ;;
             regctl__subcmd__cert__subcmd__help,renew)
                 cmd="regctl__subcmd__cert__subcmd__help__subcmd__renew"
+                ;;
+            regctl__subcmd__cert__subcmd__help,rotate-ca)
+                cmd="regctl__subcmd__cert__subcmd__help__subcmd__rotate__subcmd__ca"
                 ;;
             regctl__subcmd__help,cert)
                 cmd="regctl__subcmd__help__subcmd__cert"
@@ -127,6 +139,9 @@ _regctl() {
             regctl__subcmd__help,render)
                 cmd="regctl__subcmd__help__subcmd__render"
                 ;;
+            regctl__subcmd__help,restart)
+                cmd="regctl__subcmd__help__subcmd__restart"
+                ;;
             regctl__subcmd__help,serve)
                 cmd="regctl__subcmd__help__subcmd__serve"
                 ;;
@@ -142,6 +157,9 @@ _regctl() {
             regctl__subcmd__help,trust)
                 cmd="regctl__subcmd__help__subcmd__trust"
                 ;;
+            regctl__subcmd__help,user)
+                cmd="regctl__subcmd__help__subcmd__user"
+                ;;
             regctl__subcmd__help__subcmd__cert,inspect)
                 cmd="regctl__subcmd__help__subcmd__cert__subcmd__inspect"
                 ;;
@@ -150,6 +168,9 @@ _regctl() {
                 ;;
             regctl__subcmd__help__subcmd__cert,renew)
                 cmd="regctl__subcmd__help__subcmd__cert__subcmd__renew"
+                ;;
+            regctl__subcmd__help__subcmd__cert,rotate-ca)
+                cmd="regctl__subcmd__help__subcmd__cert__subcmd__rotate__subcmd__ca"
                 ;;
             regctl__subcmd__help__subcmd__htpasswd,add)
                 cmd="regctl__subcmd__help__subcmd__htpasswd__subcmd__add"
@@ -174,6 +195,18 @@ _regctl() {
                 ;;
             regctl__subcmd__help__subcmd__trust,uninstall)
                 cmd="regctl__subcmd__help__subcmd__trust__subcmd__uninstall"
+                ;;
+            regctl__subcmd__help__subcmd__user,add)
+                cmd="regctl__subcmd__help__subcmd__user__subcmd__add"
+                ;;
+            regctl__subcmd__help__subcmd__user,list)
+                cmd="regctl__subcmd__help__subcmd__user__subcmd__list"
+                ;;
+            regctl__subcmd__help__subcmd__user,passwd)
+                cmd="regctl__subcmd__help__subcmd__user__subcmd__passwd"
+                ;;
+            regctl__subcmd__help__subcmd__user,remove)
+                cmd="regctl__subcmd__help__subcmd__user__subcmd__remove"
                 ;;
             regctl__subcmd__htpasswd,add)
                 cmd="regctl__subcmd__htpasswd__subcmd__add"
@@ -241,6 +274,36 @@ _regctl() {
             regctl__subcmd__trust__subcmd__help,uninstall)
                 cmd="regctl__subcmd__trust__subcmd__help__subcmd__uninstall"
                 ;;
+            regctl__subcmd__user,add)
+                cmd="regctl__subcmd__user__subcmd__add"
+                ;;
+            regctl__subcmd__user,help)
+                cmd="regctl__subcmd__user__subcmd__help"
+                ;;
+            regctl__subcmd__user,list)
+                cmd="regctl__subcmd__user__subcmd__list"
+                ;;
+            regctl__subcmd__user,passwd)
+                cmd="regctl__subcmd__user__subcmd__passwd"
+                ;;
+            regctl__subcmd__user,remove)
+                cmd="regctl__subcmd__user__subcmd__remove"
+                ;;
+            regctl__subcmd__user__subcmd__help,add)
+                cmd="regctl__subcmd__user__subcmd__help__subcmd__add"
+                ;;
+            regctl__subcmd__user__subcmd__help,help)
+                cmd="regctl__subcmd__user__subcmd__help__subcmd__help"
+                ;;
+            regctl__subcmd__user__subcmd__help,list)
+                cmd="regctl__subcmd__user__subcmd__help__subcmd__list"
+                ;;
+            regctl__subcmd__user__subcmd__help,passwd)
+                cmd="regctl__subcmd__user__subcmd__help__subcmd__passwd"
+                ;;
+            regctl__subcmd__user__subcmd__help,remove)
+                cmd="regctl__subcmd__user__subcmd__help__subcmd__remove"
+                ;;
             *)
                 ;;
         esac
@@ -248,7 +311,7 @@ _regctl() {
 
     case "${cmd}" in
         regctl)
-            opts="-h -V --dir --help --version init start stop status logs cert htpasswd render trust image doctor probe serve gc completions man help"
+            opts="-h -V --dir --help --version init start stop restart status logs user cert htpasswd render trust image doctor probe serve gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -266,7 +329,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__cert)
-            opts="-h -V --dir --help --version issue inspect renew help"
+            opts="-h -V --dir --help --version issue inspect renew rotate-ca help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,7 +347,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__cert__subcmd__help)
-            opts="issue inspect renew help"
+            opts="issue inspect renew rotate-ca help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +416,20 @@ _regctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        regctl__subcmd__cert__subcmd__help__subcmd__rotate__subcmd__ca)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         regctl__subcmd__cert__subcmd__inspect)
             opts="-h -V --host --ca --key --role --json --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -388,12 +465,16 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__cert__subcmd__issue)
-            opts="-h -V --san --no-host-ips --key-type --days --ca-days --ca-name --ca-cert --ca-key --force --new-ca --kubernetes --signer --node-name --approve --csr-timeout --signer-ca --context --kubeconfig --dir --help --version"
+            opts="-h -V --san --host --no-host-ips --key-type --days --ca-days --ca-name --ca --ca-key --force --new-ca --kubernetes --signer --node-name --approve --csr-timeout --signer-ca --context --kubeconfig --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --san)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -414,7 +495,7 @@ _regctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --ca-cert)
+                --ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -458,7 +539,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__cert__subcmd__renew)
-            opts="-h -V --days --ca-cert --ca-key --dir --help --version"
+            opts="-h -V --days --ca --ca-key --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -468,11 +549,45 @@ _regctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --ca-cert)
+                --ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --ca-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__cert__subcmd__rotate__subcmd__ca)
+            opts="-h -V --key-type --days --ca-days --root --prepare --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -586,7 +701,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help)
-            opts="init start stop status logs cert htpasswd render trust image doctor probe serve gc completions man help"
+            opts="init start stop restart status logs user cert htpasswd render trust image doctor probe serve gc completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,7 +715,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help__subcmd__cert)
-            opts="issue inspect renew"
+            opts="issue inspect renew rotate-ca"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,6 +757,20 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help__subcmd__cert__subcmd__renew)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__cert__subcmd__rotate__subcmd__ca)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -879,6 +1008,20 @@ _regctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        regctl__subcmd__help__subcmd__restart)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         regctl__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -991,6 +1134,76 @@ _regctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        regctl__subcmd__help__subcmd__user)
+            opts="add passwd remove list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__user__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__user__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__user__subcmd__passwd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__user__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         regctl__subcmd__htpasswd)
             opts="-h -V --dir --help --version add remove verify list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1010,12 +1223,16 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__htpasswd__subcmd__add)
-            opts="-h -V --password-stdin --password-env --cost --dir --help --version"
+            opts="-h -V --file --password-stdin --password-env --cost --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1138,12 +1355,16 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__htpasswd__subcmd__remove)
-            opts="-h -V --dir --help --version"
+            opts="-h -V --file --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1156,12 +1377,16 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__htpasswd__subcmd__verify)
-            opts="-h -V --password-stdin --password-env --dir --help --version"
+            opts="-h -V --file --password-stdin --password-env --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1268,13 +1493,13 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__init)
-            opts="-y -h -V --yes --dry-run --force --new-ca --config --target --san --host --port --tls --cert --key --ca --key-type --days --user --password-stdin --password-env --generate-password --data-dir --size --no-delete --gc-schedule --engine --image --redis --replicas --namespace --ingress-host --service-type --pin-control-plane --trust --trust-root --no-start --no-self-test --apply --signer --approve --node-name --context --kubeconfig --templates --dir --help --version"
+            opts="-y -u -h -V --yes --dry-run --force --new-ca --answers --target --san --host --port --tls --user --data-dir --size --no-delete --gc-schedule --engine --image --redis --replicas --namespace --ingress-host --service-type --node-port --pin-control-plane --allow-from --store --context --kubeconfig --signer --node-name --approve --csr-timeout --signer-ca --cert --key --ca --key-type --days --password-stdin --password-env --generate-password --root --no-start --no-self-test --apply --templates --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
+                --answers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1298,31 +1523,11 @@ _regctl() {
                     COMPREPLY=($(compgen -W "own-ca provided kubernetes-csr none" -- "${cur}"))
                     return 0
                     ;;
-                --cert)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --key-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --days)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --password-env)
+                -u)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1359,14 +1564,26 @@ _regctl() {
                     return 0
                     ;;
                 --service-type)
+                    COMPREPLY=($(compgen -W "ClusterIP NodePort LoadBalancer" -- "${cur}"))
+                    return 0
+                    ;;
+                --node-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --trust)
+                --allow-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --trust-root)
+                --store)
+                    COMPREPLY=($(compgen -W "none system docker containerd podman nss java macos windows" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1378,11 +1595,39 @@ _regctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --context)
+                --csr-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --kubeconfig)
+                --signer-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1402,7 +1647,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__logs)
-            opts="-n -h -V --lines --dir --help --version"
+            opts="-n -f -h -V --lines --follow --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1428,12 +1673,16 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__man)
-            opts="-h -V --dir --help --version"
+            opts="-h -V --out-dir --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1446,13 +1695,13 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__probe)
-            opts="-h -V --cacert --connect --timeout --dir --help --version"
+            opts="-h -V --ca --connect --timeout --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --cacert)
+                --ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1476,13 +1725,13 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__render)
-            opts="-o -h -V --config --out --templates --pull-user --pull-password-stdin --pull-password-env --dir --help --version config compose systemd k8s all"
+            opts="-o -h -V --answers --out --templates --force --pull-user --pull-password-stdin --pull-password-env --dir --help --version config compose systemd k8s all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
+                --answers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1506,6 +1755,24 @@ _regctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__restart)
+            opts="-h -V --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1558,7 +1825,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__status)
-            opts="-h -V --dir --help --version"
+            opts="-h -V --json --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1682,13 +1949,13 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__trust__subcmd__install)
-            opts="-h -V --registry --ca --store --root --dry-run --insecure --user --dir --help --version"
+            opts="-h -V --host --ca --store --root --dry-run --insecure --per-user --json --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --registry)
+                --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1697,7 +1964,7 @@ _regctl() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "system docker containerd podman nss java macos windows" -- "${cur}"))
                     return 0
                     ;;
                 --root)
@@ -1716,13 +1983,13 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__trust__subcmd__status)
-            opts="-h -V --registry --ca --store --root --dry-run --insecure --user --dir --help --version"
+            opts="-h -V --host --ca --store --root --dry-run --insecure --per-user --json --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --registry)
+                --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1731,7 +1998,7 @@ _regctl() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "system docker containerd podman nss java macos windows" -- "${cur}"))
                     return 0
                     ;;
                 --root)
@@ -1750,13 +2017,13 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__trust__subcmd__uninstall)
-            opts="-h -V --registry --ca --store --root --dry-run --insecure --user --dir --help --version"
+            opts="-h -V --host --ca --store --root --dry-run --insecure --per-user --json --dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --registry)
+                --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1765,13 +2032,195 @@ _regctl() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "system docker containerd podman nss java macos windows" -- "${cur}"))
                     return 0
                     ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__user)
+            opts="-h -V --dir --help --version add passwd remove list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__user__subcmd__add)
+            opts="-h -V --apply --password-stdin --password-env --generate-password --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__user__subcmd__help)
+            opts="add passwd remove list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__user__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__user__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__user__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__user__subcmd__help__subcmd__passwd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__user__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__user__subcmd__list)
+            opts="-h -V --json --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__user__subcmd__passwd)
+            opts="-h -V --apply --password-stdin --password-env --generate-password --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__user__subcmd__remove)
+            opts="-h -V --apply --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

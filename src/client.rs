@@ -34,6 +34,15 @@ pub(crate) enum ClientError {
     Timeout(Duration),
 }
 
+/// Runs a future to completion on a small runtime of its own: the client
+/// is async (hyper), the commands that use it are not.
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> std::io::Result<F::Output> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(f))
+}
+
 /// Turns an upload `Location` (absolute or relative, as registries may
 /// send either) into the request path to use next.
 pub(crate) fn location_path(location: &str) -> String {

@@ -45,6 +45,19 @@ pub(crate) enum Overwrite {
     Replace,
 }
 
+/// Who should own a written file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Owner {
+    /// Whoever writes it (the default for new files).
+    #[default]
+    Writer,
+    /// The owner of the file being replaced, when there is one: a file
+    /// handed to a container's user stays readable by it after an edit.
+    Keep,
+    /// This uid and gid (needs root unless it is the writer's own).
+    Id(u32, u32),
+}
+
 /// Writes `contents` to `path` with `mode`, atomically; creates parent
 /// directories as needed.
 pub(crate) fn write_atomic(
@@ -52,6 +65,18 @@ pub(crate) fn write_atomic(
     contents: &[u8],
     mode: u32,
     overwrite: Overwrite,
+) -> Result<(), FsError> {
+    write_atomic_as(path, contents, mode, overwrite, Owner::Writer)
+}
+
+/// [`write_atomic`] with an owner for the new file, set before it replaces
+/// the old one, so no reader ever sees it owned by the wrong user.
+pub(crate) fn write_atomic_as(
+    path: &Path,
+    contents: &[u8],
+    mode: u32,
+    overwrite: Overwrite,
+    owner: Owner,
 ) -> Result<(), FsError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -71,6 +96,14 @@ pub(crate) fn write_atomic(
         .set_permissions(fs::Permissions::from_mode(mode))
         .map_err(io_err(path))?;
     tmp.write_all(contents).map_err(io_err(path))?;
+    let wanted = match owner {
+        Owner::Writer => None,
+        Owner::Id(uid, gid) => Some((uid, gid)),
+        Owner::Keep => crate::platform::owner_of(path),
+    };
+    if let Some((uid, gid)) = wanted {
+        crate::platform::set_owner(tmp.as_file(), uid, gid).map_err(io_err(path))?;
+    }
     tmp.as_file().sync_all().map_err(io_err(path))?;
     match overwrite {
         Overwrite::Never => tmp.persist_noclobber(path).map_err(|e| {
@@ -93,6 +126,16 @@ pub(crate) fn write_atomic(
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// `p` made absolute against the current directory (paths that end up in
+/// generated files and in a detached process must not depend on it).
+pub(crate) fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+    }
 }
 
 /// Reads a file, naming it in the error (never a bare `os error 2`).

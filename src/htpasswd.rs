@@ -14,8 +14,6 @@ use crate::fsutil::{self, MODE_SECRET, Overwrite};
 /// bcrypt work factor when none is given. Apache's default is 5; 10 is the
 /// floor recommended today and costs ~50 ms per login check.
 pub(crate) const DEFAULT_COST: u32 = 10;
-/// bcrypt only reads this many bytes of a password.
-pub(crate) const BCRYPT_MAX_PASSWORD: usize = 72;
 
 /// How an entry's password is hashed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,27 +1,38 @@
 //! regctl: a private, TLS-secured, password-protected container registry in
-//! one command. The library holds everything; `main` only parses and reports.
+//! one command. The library holds everything; `main` only calls [`main`].
+//!
+//! The layers and what each may not do are in docs/architecture.md.
 
+#![deny(unsafe_code)]
+
+mod apply;
+mod certs;
 mod cli;
 mod client;
 mod commands;
+mod cron;
 mod doctor;
 mod fsutil;
 mod htpasswd;
 mod image;
+mod init;
 mod kube;
 mod layout;
+mod lifecycle;
+mod manpages;
 mod netinfo;
 mod pki;
 mod plan;
+mod platform;
 mod probe;
 mod registry;
 mod render;
 mod secret;
 mod selftest;
-mod service;
 mod setup;
 mod trust;
 mod ui;
+mod users;
 mod wizard;
 
 /// Parses the command line, runs the command and reports an error: the
@@ -33,7 +44,7 @@ pub fn main() -> std::process::ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            crate::ui::info(format_args!("error: {err:#}"));
+            ui::report(&err);
             std::process::ExitCode::FAILURE
         }
     }

@@ -48,7 +48,9 @@ mod tests {
             linked_log as *const () as usize,
             super::log as *const () as usize
         );
+        // SAFETY: both are plain C functions of doubles, defined above.
         assert_eq!(unsafe { linked_pow(2.0, 10.0) }, 1024.0);
+        // SAFETY: as above.
         assert_eq!(unsafe { linked_log(1.0) }, 0.0);
         assert_eq!(super::pow(10.0, -2.0), 0.01);
         assert_eq!(super::pow(0.0, 0.0), 1.0);

@@ -116,7 +116,7 @@ pub(crate) struct Rendered {
 pub(crate) enum RenderError {
     #[error(transparent)]
     Setup(#[from] crate::setup::SetupError),
-    #[error("template {name}: {source}")]
+    #[error("template {name} cannot be rendered")]
     Template {
         name: String,
         #[source]
@@ -132,6 +132,13 @@ pub(crate) enum RenderError {
     Read(#[from] fsutil::ReadError),
     #[error(transparent)]
     Write(#[from] fsutil::FsError),
+    #[error(
+        "{} changed by hand since regctl wrote it: pass --force to replace {} (your edits are lost), or move the change into regctl.yaml or --templates",
+        .0.join(", "), if .0.len() == 1 { "it" } else { "them" }
+    )]
+    Edited(Vec<String>),
+    #[error("{} is not `user:password` (one line)", .0.display())]
+    BadPullCredentials(PathBuf),
 }
 
 /// Inputs beyond the answers.
@@ -250,13 +257,19 @@ fn environment(templates: Option<&Path>) -> Result<Environment<'static>, RenderE
     Ok(env)
 }
 
+/// One template, ending with exactly one newline.
 fn render_one(env: &Environment<'_>, name: &str, ctx: &Value) -> Result<String, RenderError> {
-    env.get_template(name)
+    let mut text = env
+        .get_template(name)
         .and_then(|t| t.render(ctx))
         .map_err(|source| RenderError::Template {
             name: name.to_string(),
             source,
-        })
+        })?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 /// Renders the requested files in memory.
@@ -505,14 +518,152 @@ pub(crate) fn remove_stale_k8s(
     Ok(removed)
 }
 
-/// Writes rendered files under `out` (secrets 0600); returns their paths.
-pub(crate) fn write(out: &Path, files: &[Rendered]) -> Result<Vec<PathBuf>, RenderError> {
+/// SHA-256 in hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// What regctl last wrote, per file relative to the registry directory
+/// (`rendered.sha256`, `sha256sum` format).
+pub(crate) fn read_sums(layout: &RegistryDir) -> std::collections::BTreeMap<PathBuf, String> {
+    let text = std::fs::read_to_string(layout.rendered_sums()).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| l.split_once("  "))
+        .map(|(sum, path)| (PathBuf::from(path), sum.to_string()))
+        .collect()
+}
+
+/// Records the checksums of files just written (relative paths).
+pub(crate) fn record_sums<'a>(
+    layout: &RegistryDir,
+    written: impl IntoIterator<Item = (&'a Path, &'a [u8])>,
+) -> Result<(), RenderError> {
+    let mut sums = read_sums(layout);
+    for (path, bytes) in written {
+        sums.insert(path.to_path_buf(), sha256_hex(bytes));
+    }
+    let text: String = sums
+        .iter()
+        .map(|(p, s)| format!("{s}  {}\n", p.display()))
+        .collect();
+    fsutil::write_atomic(
+        &layout.rendered_sums(),
+        text.as_bytes(),
+        MODE_PUBLIC,
+        Overwrite::Replace,
+    )?;
+    Ok(())
+}
+
+/// Writes rendered files under `out` (secrets 0600), keeping the owner of
+/// a file that exists (a container's user must still read it); returns
+/// their paths. Into the registry directory itself, a file that was edited
+/// by hand since regctl wrote it is refused unless `force`, so no edit is
+/// lost silently; the checksums of what was written are recorded.
+pub(crate) fn write_checked(
+    layout: &RegistryDir,
+    out: &Path,
+    files: &[Rendered],
+    force: bool,
+) -> Result<Vec<PathBuf>, RenderError> {
+    let own_dir = out == layout.root();
+    if own_dir && !force {
+        let sums = read_sums(layout);
+        let edited: Vec<String> = files
+            .iter()
+            .filter(|f| {
+                let Ok(old) = std::fs::read(out.join(&f.path)) else {
+                    return false;
+                };
+                old != f.contents.as_bytes()
+                    && sums.get(&f.path).is_none_or(|s| *s != sha256_hex(&old))
+            })
+            .map(|f| f.path.display().to_string())
+            .collect();
+        if !edited.is_empty() {
+            return Err(RenderError::Edited(edited));
+        }
+    }
     let mut written = Vec::new();
     for f in files {
         let path = out.join(&f.path);
         let mode = if f.secret { MODE_SECRET } else { MODE_PUBLIC };
-        fsutil::write_atomic(&path, f.contents.as_bytes(), mode, Overwrite::Replace)?;
+        fsutil::write_atomic_as(
+            &path,
+            f.contents.as_bytes(),
+            mode,
+            Overwrite::Replace,
+            fsutil::Owner::Keep,
+        )?;
         written.push(path);
     }
+    if own_dir {
+        record_sums(
+            layout,
+            files
+                .iter()
+                .map(|f| (f.path.as_path(), f.contents.as_bytes())),
+        )?;
+    }
     Ok(written)
+}
+
+/// The image pull Secret's credentials, kept 0600 in the registry
+/// directory so every later render (a re-run of `init`, `user add`) keeps
+/// the Secret instead of dropping it.
+pub(crate) fn pull_credentials(
+    layout: &RegistryDir,
+) -> Result<Option<(String, String)>, RenderError> {
+    let path = layout.pull_credentials();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(RenderError::Read(fsutil::ReadError::Io { path, source }));
+        }
+    };
+    let line = text.trim_end_matches(['\n', '\r']);
+    match line.split_once(':') {
+        Some((user, pw)) if !user.is_empty() && !pw.is_empty() && !line.contains('\n') => {
+            Ok(Some((user.to_string(), pw.to_string())))
+        }
+        _ => Err(RenderError::BadPullCredentials(path)),
+    }
+}
+
+/// Keeps the pull Secret's credentials (0600).
+pub(crate) fn save_pull_credentials(
+    layout: &RegistryDir,
+    user: &str,
+    password: &str,
+) -> Result<(), RenderError> {
+    fsutil::write_atomic(
+        &layout.pull_credentials(),
+        format!("{user}:{password}\n").as_bytes(),
+        MODE_SECRET,
+        Overwrite::Replace,
+    )?;
+    Ok(())
+}
+
+/// Renders the Kubernetes manifests of a registry directory again, with
+/// its kept `http.secret` and pull credentials, and writes the Secret that
+/// holds the users and certificates (`k8s/secrets.yaml`): what a change of
+/// users or certificates changes, and nothing a person may have edited.
+pub(crate) fn rerender_kubernetes(
+    layout: &RegistryDir,
+    setup: &Setup,
+) -> Result<Vec<PathBuf>, RenderError> {
+    let inputs = Inputs {
+        setup,
+        dir: layout.root(),
+        templates: None,
+        http_secret: http_secret(layout.root())?,
+        pull: pull_credentials(layout)?,
+    };
+    let files: Vec<Rendered> = render(&inputs, What::K8s)?
+        .into_iter()
+        .filter(|f| f.path == Path::new("k8s/secrets.yaml"))
+        .collect();
+    write_checked(layout, layout.root(), &files, true)
 }

@@ -156,9 +156,23 @@ impl<T, E: Into<anyhow::Error>> HintExt<T> for Result<T, E> {
     }
 }
 
+/// An operating-system error as people read it: "No such file or
+/// directory", without the "(os error 2)" that means nothing to them.
+fn plain(text: &str) -> String {
+    match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => text[..i].to_string(),
+        _ => text.to_string(),
+    }
+}
+
+/// A short error with one cause reads best on one line.
+const ONE_LINE: usize = 110;
+
 /// The lines of an error report: the error, each cause once, then hints.
 /// A cause whose text the line before already contains is left out, so a
-/// message that quotes its cause is not repeated.
+/// message that quotes its cause is not repeated; a single short cause
+/// joins the error's line (`error: cannot read x.yml: No such file or
+/// directory`), longer chains get a `caused by:` line each.
 pub(crate) fn error_lines(err: &anyhow::Error) -> Vec<String> {
     let mut facts: Vec<String> = Vec::new();
     let mut hints: Vec<String> = Vec::new();
@@ -167,18 +181,25 @@ pub(crate) fn error_lines(err: &anyhow::Error) -> Vec<String> {
             hints.push(cause.to_string());
             continue;
         }
-        let text = cause.to_string();
+        let text = plain(&cause.to_string());
         if text.is_empty() || facts.last().is_some_and(|prev| prev.contains(&text)) {
             continue;
         }
         facts.push(text);
     }
     let mut lines = Vec::new();
-    for (i, fact) in facts.iter().enumerate() {
-        if i == 0 {
-            lines.push(format!("error: {fact}"));
-        } else {
-            lines.push(format!("  caused by: {fact}"));
+    match facts.as_slice() {
+        [one, cause] if one.len() + cause.len() + 2 <= ONE_LINE && !one.contains('\n') => {
+            lines.push(format!("error: {one}: {cause}"));
+        }
+        _ => {
+            for (i, fact) in facts.iter().enumerate() {
+                if i == 0 {
+                    lines.push(format!("error: {fact}"));
+                } else {
+                    lines.push(format!("  caused by: {fact}"));
+                }
+            }
         }
     }
     lines.extend(hints.iter().map(|h| format!("hint: {h}")));
@@ -224,10 +245,6 @@ impl Spinner {
         self.0.suspend(f)
     }
 
-    pub(crate) fn set_message(&self, message: String) {
-        self.0.set_message(message);
-    }
-
     pub(crate) fn finish(self) {
         self.0.finish_and_clear();
     }
@@ -253,7 +270,7 @@ mod tests {
 
     #[test]
     fn causes_once_and_hints_last() {
-        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let io = std::io::Error::from_raw_os_error(2);
         let err = Err::<(), _>(Outer(io))
             .hint(|| "run `regctl init` first")
             .context("invalid registry configuration /t/x.yml")
@@ -263,9 +280,16 @@ mod tests {
             vec![
                 "error: invalid registry configuration /t/x.yml",
                 "  caused by: cannot read /t/x.yml",
-                "  caused by: No such file",
+                "  caused by: No such file or directory",
                 "hint: run `regctl init` first",
             ]
+        );
+        // One short cause: one line.
+        let err =
+            anyhow::Error::new(std::io::Error::from_raw_os_error(2)).context("cannot read x.yml");
+        assert_eq!(
+            error_lines(&err),
+            vec!["error: cannot read x.yml: No such file or directory"]
         );
         // A message that already quotes its cause does not repeat it.
         let err = anyhow::anyhow!("boom").context("it failed: boom");

@@ -296,7 +296,7 @@ fn kubernetes_options(setup: &mut Setup) -> Result<(), WizardError> {
         .validate_with(|r: &u32| if *r == 0 { Err("at least 1") } else { Ok(()) })
         .interact_text()?;
     if setup.replicas > 1 {
-        setup.storage.access_mode = "ReadWriteMany".into();
+        setup.storage.access_mode = crate::setup::AccessMode::ReadWriteMany;
     }
     let types = [
         ServiceType::ClusterIP,

@@ -1,17 +1,19 @@
-//! Shell completions and the man page, generated from the clap definitions so
+//! Shell completions and man pages, generated from the clap definitions so
 //! they never drift from the real flags.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{CommandFactory, ValueEnum};
 use clap_complete::Shell;
 
-use crate::cli::{Cli, CompletionsArgs};
+use crate::cli::{Cli, CompletionsArgs, ManArgs};
 use crate::fsutil::{self, MODE_PUBLIC, Overwrite};
+use crate::ui::{self, outln};
 
 /// The file name each shell expects.
-pub(super) fn file_name(shell: Shell) -> String {
+fn file_name(shell: Shell) -> String {
     match shell {
         Shell::Bash => "regctl.bash".into(),
         Shell::Zsh => "_regctl".into(),
@@ -23,7 +25,7 @@ pub(super) fn file_name(shell: Shell) -> String {
 }
 
 /// The completion script for `shell`.
-pub(super) fn script(shell: Shell) -> Vec<u8> {
+fn script(shell: Shell) -> Vec<u8> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "regctl", &mut out);
     out
@@ -39,14 +41,11 @@ pub(super) fn run(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
             for s in shells {
                 let path = dir.join(file_name(s));
                 fsutil::write_atomic(&path, &script(s), MODE_PUBLIC, Overwrite::Replace)
-                    .with_context(|| format!("writing {s} completions"))?;
-                crate::ui::outln!("wrote {}", path.display());
+                    .with_context(|| format!("cannot write the {s} completions"))?;
+                outln!("wrote {}", path.display());
             }
         }
-        (None, Some(s)) => {
-            use std::io::Write;
-            std::io::stdout().write_all(&script(s))?;
-        }
+        (None, Some(s)) => ui::out_bytes(&script(s)),
         (None, None) => {
             anyhow::bail!("name a shell (bash, zsh, fish, powershell, elvish) or pass --out-dir")
         }
@@ -54,9 +53,21 @@ pub(super) fn run(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) fn man() -> anyhow::Result<ExitCode> {
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut std::io::stdout())
-        .context("rendering the man page")?;
+pub(super) fn man(args: &ManArgs) -> anyhow::Result<ExitCode> {
+    let pages = crate::manpages::pages()?;
+    match &args.out_dir {
+        Some(dir) => write_pages(dir, &pages)?,
+        None => ui::out_bytes(&pages[0].1),
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_pages(dir: &Path, pages: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+    for (name, page) in pages {
+        let path = dir.join(name);
+        fsutil::write_atomic(&path, page, MODE_PUBLIC, Overwrite::Replace)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        outln!("wrote {}", path.display());
+    }
+    Ok(())
 }

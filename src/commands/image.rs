@@ -6,26 +6,27 @@ use anyhow::{Context, bail};
 
 use crate::cli::ImageBuildArgs;
 use crate::image;
+use crate::ui::outln;
 
 /// Builds the image (or only writes its context) and reports its size.
 pub(super) fn build(args: &ImageBuildArgs) -> anyhow::Result<ExitCode> {
     let binary = match &args.binary {
         Some(b) => b.clone(),
-        None => std::env::current_exe().context("finding the regctl binary")?,
+        None => std::env::current_exe().context("cannot find the regctl binary")?,
     };
     let tmp;
     let dir = match &args.context {
         Some(d) => d.clone(),
         None => {
-            tmp = tempfile::tempdir().context("creating a build directory")?;
+            tmp = tempfile::tempdir().context("cannot create a build directory")?;
             tmp.path().to_path_buf()
         }
     };
     let libs = image::write_context(&binary, &dir)?;
     if libs.is_empty() {
-        crate::ui::outln!("{}: statically linked", binary.display());
+        outln!("{}: statically linked", binary.display());
     } else {
-        crate::ui::outln!(
+        outln!(
             "{}: dynamically linked; bundling {}",
             binary.display(),
             libs.iter()
@@ -35,7 +36,7 @@ pub(super) fn build(args: &ImageBuildArgs) -> anyhow::Result<ExitCode> {
         );
     }
     if args.context.is_some() {
-        crate::ui::outln!(
+        outln!(
             "wrote {}; build it with: docker build -t {} {}",
             dir.join("Dockerfile").display(),
             args.tag,
@@ -47,7 +48,7 @@ pub(super) fn build(args: &ImageBuildArgs) -> anyhow::Result<ExitCode> {
         .args(["build", "-q", "-t", &args.tag])
         .arg(&dir)
         .output()
-        .context("running docker build (is Docker installed?)")?;
+        .context("cannot run docker build (is Docker installed?)")?;
     if !out.status.success() {
         bail!(
             "docker build failed: {}",
@@ -61,6 +62,6 @@ pub(super) fn build(args: &ImageBuildArgs) -> anyhow::Result<ExitCode> {
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .and_then(|s| s.trim().parse::<u64>().ok())
         .unwrap_or(0);
-    crate::ui::outln!("built {} ({:.1} MB)", args.tag, size as f64 / 1_000_000.0);
+    outln!("built {} ({:.1} MB)", args.tag, size as f64 / 1_000_000.0);
     Ok(ExitCode::SUCCESS)
 }

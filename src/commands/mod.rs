@@ -1,7 +1,7 @@
-//! Command handlers: turn parsed flags into library calls, with `anyhow`
-//! context, and decide the exit code.
+//! The command layer: each command turns its flags into a library call,
+//! prints the result and decides the exit code. No command imports
+//! another; what two commands share lives in the library.
 
-mod apply;
 mod cert;
 mod completions;
 mod doctor;
@@ -9,65 +9,42 @@ mod gc;
 mod htpasswd;
 mod image;
 mod init;
+mod inspect;
+mod lifecycle;
+mod probe;
 mod render;
 mod serve;
-mod service;
 mod trust;
+mod user;
 
 use std::process::ExitCode;
 
-use crate::cli::{CertCommand, Cli, Command};
+use crate::cli::{CertCommand, Cli, Command, ImageCommand};
 
-/// `p` made absolute against the current directory (paths that end up in
-/// generated files and in a detached process must not depend on it).
-fn absolute(p: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
-    use anyhow::Context as _;
-    Ok(if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .context("finding the current directory")?
-            .join(p)
-    })
-}
-
-/// Runs one command; `Err` is printed as a one-line error by `main`.
+/// Runs one command; `Err` is reported by `main`.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let dir = cli.dir;
     match cli.command {
-        Command::Init(args) => init::run(&cli.dir, &args),
-        Command::Start => service::start(&cli.dir),
-        Command::Stop => service::stop(&cli.dir),
-        Command::Status => service::status(&cli.dir),
-        Command::Logs(args) => service::logs(&cli.dir, &args),
-        Command::Cert(CertCommand::Issue(args)) => cert::issue(&cli.dir, &args),
-        Command::Cert(CertCommand::Inspect(args)) => cert::inspect(&args),
-        Command::Cert(CertCommand::Renew(args)) => cert::renew(&cli.dir, &args),
-        Command::Htpasswd(cmd) => htpasswd::run(cmd),
-        Command::Render(args) => render::run(&cli.dir, &args),
-        Command::Trust(cmd) => trust::run(&cli.dir, cmd),
-        Command::Image(crate::cli::ImageCommand::Build(args)) => image::build(&args),
-        Command::Doctor(args) => doctor::run(&cli.dir, &args),
-        Command::Probe(args) => probe(&args),
-        Command::Serve(args) => serve::run(&cli.dir, &args),
-        Command::Gc(args) => gc::run(&cli.dir, &args),
+        Command::Init(args) => init::run(&dir, *args),
+        Command::Start => lifecycle::start(&dir),
+        Command::Stop => lifecycle::stop(&dir),
+        Command::Restart => lifecycle::restart(&dir),
+        Command::Status(args) => lifecycle::status(&dir, args),
+        Command::Logs(args) => lifecycle::logs(&dir, &args),
+        Command::User(cmd) => user::run(&dir, cmd),
+        Command::Cert(CertCommand::Issue(args)) => cert::issue(&dir, &args),
+        Command::Cert(CertCommand::Inspect(args)) => inspect::run(&args),
+        Command::Cert(CertCommand::Renew(args)) => cert::renew(&dir, &args),
+        Command::Cert(CertCommand::RotateCa(args)) => cert::rotate_ca(&dir, &args),
+        Command::Htpasswd(cmd) => htpasswd::run(&dir, cmd),
+        Command::Render(args) => render::run(&dir, &args),
+        Command::Trust(cmd) => trust::run(&dir, cmd),
+        Command::Image(ImageCommand::Build(args)) => image::build(&args),
+        Command::Doctor(args) => doctor::run(&dir, &args),
+        Command::Probe(args) => probe::run(&args),
+        Command::Serve(args) => serve::run(&dir, &args),
+        Command::Gc(args) => gc::run(&dir, &args),
         Command::Completions(args) => completions::run(&args),
-        Command::Man => completions::man(),
-    }
-}
-
-fn probe(args: &crate::cli::ProbeArgs) -> anyhow::Result<ExitCode> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let status = rt.block_on(crate::probe::probe(
-        &args.url,
-        args.cacert.as_deref(),
-        args.connect.as_deref(),
-        std::time::Duration::from_secs(args.timeout),
-    ));
-    match status {
-        Ok(code) if (200..400).contains(&code) => Ok(ExitCode::SUCCESS),
-        Ok(code) => anyhow::bail!("{} answered {code}", args.url),
-        Err(e) => Err(anyhow::Error::new(e).context(format!("probing {}", args.url))),
+        Command::Man(args) => completions::man(&args),
     }
 }

@@ -3,34 +3,37 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
-
-use super::absolute;
 use crate::cli::{RenderArgs, RenderWhat};
 use crate::layout::RegistryDir;
 use crate::render::{self, Inputs, What};
 use crate::secret::{self, PasswordSource};
 use crate::setup::{Setup, Target};
+use crate::ui::{self, outln};
+
+/// What a bare `render` writes: what the target uses.
+fn default_what(target: Target) -> What {
+    match target {
+        Target::Local => What::Systemd,
+        Target::Compose => What::Compose,
+        Target::Kubernetes => What::K8s,
+    }
+}
 
 pub(super) fn run(dir: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
-    let answers = match &args.config {
-        Some(p) => p.clone(),
+    let answers = match &args.answers {
+        Some(p) => crate::fsutil::absolute(p),
         None => RegistryDir::new(dir).answers(),
     };
     let setup = Setup::load(&answers)?;
-    let reg_dir = absolute(
-        answers
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new(".")),
-    )?;
-    let out = absolute(args.out.as_deref().unwrap_or(&reg_dir))?;
+    let layout = RegistryDir::new(answers.parent().unwrap_or(Path::new(".")));
+    let out = crate::fsutil::absolute(args.out.as_deref().unwrap_or(layout.root()));
     let what = match args.what {
-        RenderWhat::Config => What::Config,
-        RenderWhat::Compose => What::Compose,
-        RenderWhat::Systemd => What::Systemd,
-        RenderWhat::K8s => What::K8s,
-        RenderWhat::All => What::All,
+        None => default_what(setup.target),
+        Some(RenderWhat::Config) => What::Config,
+        Some(RenderWhat::Compose) => What::Compose,
+        Some(RenderWhat::Systemd) => What::Systemd,
+        Some(RenderWhat::K8s) => What::K8s,
+        Some(RenderWhat::All) => What::All,
     };
     let pull = match &args.pull_user {
         Some(user) => {
@@ -43,24 +46,25 @@ pub(super) fn run(dir: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
             };
             let pw =
                 secret::read_password(&source, &format!("Password of {user} for the pull Secret"))
-                    .context("reading the pull Secret's password")?;
+                    .map_err(|e| anyhow::anyhow!("cannot read the pull Secret's password: {e}"))?;
+            render::save_pull_credentials(&layout, user, &pw)?;
             Some((user.clone(), pw))
         }
-        None => None,
+        None => render::pull_credentials(&layout)?,
     };
     let inputs = Inputs {
         setup: &setup,
-        dir: &reg_dir,
+        dir: layout.root(),
         templates: args.templates.as_deref(),
-        http_secret: render::http_secret(&reg_dir)?,
+        http_secret: render::http_secret(layout.root())?,
         pull,
     };
     // Everything is rendered before anything is written.
     let files = render::render(&inputs, what)?;
-    let written = render::write(&out, &files)?;
+    let written = render::write_checked(&layout, &out, &files, args.force)?;
     if matches!(what, What::K8s | What::All) {
         for stale in render::remove_stale_k8s(&out, &files)? {
-            crate::ui::outln!(
+            outln!(
                 "removed {} (no longer produced by the answers)",
                 stale.display()
             );
@@ -72,7 +76,7 @@ pub(super) fn run(dir: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         } else {
             ""
         };
-        crate::ui::outln!("wrote {}{note}", path.display());
+        outln!("wrote {}{note}", path.display());
     }
     let secrets: Vec<String> = files
         .iter()
@@ -81,30 +85,29 @@ pub(super) fn run(dir: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         .map(|(_, p)| p.display().to_string())
         .collect();
     if !secrets.is_empty() {
-        crate::ui::outln!(
+        outln!(
             "files holding secrets (keep them out of version control): {}",
             secrets.join(", ")
         );
     }
     if matches!(what, What::Compose | What::All) {
-        crate::ui::outln!("\nwithout compose:\n  {}", render::docker_run(&inputs)?);
+        outln!("\nwithout compose:\n  {}", render::docker_run(&inputs)?);
     }
     if matches!(what, What::K8s | What::All) {
-        crate::ui::outln!(
+        outln!(
             "\nKubernetes: kubectl apply -k {}",
             out.join("k8s").display()
         );
         if inputs.pull.is_none() {
-            crate::ui::outln!(
-                "  (no image pull Secret: re-run with --pull-user USER --pull-password-stdin, or\n   kubectl create secret docker-registry regctl-registry-pull --docker-server={} --docker-username=USER --docker-password-stdin)",
-                setup.registry_host()
+            outln!(
+                "  (no image pull Secret: re-run with --pull-user USER --pull-password-stdin; it is kept for later renders)"
             );
         }
         if setup.target != Target::Kubernetes {
-            crate::ui::outln!(
-                "  (regctl.yaml says target: {:?}; the manifests are rendered anyway)",
+            ui::note(format_args!(
+                "regctl.yaml says target: {:?}; the manifests are rendered anyway",
                 setup.target
-            );
+            ));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -53,13 +53,23 @@ pub(super) fn check(opts: &Options, transport: Transport, checks: &mut Vec<Check
     }
 
     if let Some(path) = &opts.config {
-        match crate::registry::config::Config::load(path, std::env::vars()) {
+        match crate::registry::load_config(path) {
             Ok(_) => checks.push(Check::ok(
                 "config.yml",
                 format!("{} is valid", path.display()),
             )),
             Err(e) => checks.push(
-                Check::failure("config.yml", format!("{}: {e}", path.display())).fix(format!(
+                Check::failure(
+                    "config.yml",
+                    format!(
+                        "{}: {}",
+                        path.display(),
+                        crate::ui::error_lines(&e.into())
+                            .join(" ")
+                            .trim_start_matches("error: ")
+                    ),
+                )
+                .fix(format!(
                     "fix the key named, then check with: regctl serve --check-config {}",
                     path.display()
                 )),
@@ -87,14 +97,84 @@ pub(super) fn check(opts: &Options, transport: Transport, checks: &mut Vec<Check
                                 users.join(", ")
                             ),
                         )
-                        .fix(format!(
-                            "regctl htpasswd add {} USER for each of them",
-                            path.display()
-                        )),
+                        .fix(match &opts.registry_dir {
+                            Some((layout, _)) => format!(
+                                "regctl user passwd USER --dir {} for each of them",
+                                layout.root().display()
+                            ),
+                            None => format!(
+                                "regctl htpasswd add {} USER for each of them",
+                                path.display()
+                            ),
+                        }),
                     );
                 }
             }
             Err(e) => checks.push(Check::failure("htpasswd", e.to_string())),
+        }
+    }
+}
+
+/// Whether `uid` may read `path` (owner or world bits; groups aside).
+fn readable_by(path: &std::path::Path, uid: u32) -> Option<(bool, u32, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    let mode = m.mode() & 0o777;
+    Some((
+        uid == 0 || (m.uid() == uid && mode & 0o400 != 0) || mode & 0o004 != 0,
+        m.uid(),
+        mode,
+    ))
+}
+
+/// The registry directory's side, when the registry is the one in --dir:
+/// is its process running, and can it read the files it needs?
+pub(super) fn registry_dir(opts: &Options, checks: &mut Vec<Check>) {
+    let Some((layout, setup)) = &opts.registry_dir else {
+        return;
+    };
+    let dir = layout.root().display();
+    match crate::lifecycle::Runner::for_registry(layout, setup) {
+        Ok(runner) => {
+            let st = runner.status(layout, setup);
+            if st.running {
+                checks.push(Check::ok(
+                    "registry",
+                    format!("{} ({})", st.detail, st.manager),
+                ));
+            } else {
+                checks.push(
+                    Check::failure("registry", format!("{} ({})", st.detail, st.manager)).fix(
+                        format!(
+                            "regctl start --dir {dir}; if it stops again: regctl logs --dir {dir}"
+                        ),
+                    ),
+                );
+            }
+        }
+        Err(e) => checks.push(Check::warning("registry", e.to_string())),
+    }
+    let Some((uid, _)) = crate::lifecycle::registry_owner(setup) else {
+        return;
+    };
+    for path in [layout.htpasswd(), layout.server_key()] {
+        match readable_by(&path, uid) {
+            Some((false, owner, mode)) => checks.push(
+                Check::failure(
+                    "files",
+                    format!(
+                        "{} is owned by uid {owner} with mode {mode:04o}, but the registry runs as uid {uid} and cannot read it",
+                        path.display()
+                    ),
+                )
+                .says("Permission denied (os error 13), in the registry's log; logins answer 401")
+                .fix(format!(
+                    "sudo chown {uid} {} (regctl user add and cert renew hand such files over when run as root)",
+                    path.display()
+                )),
+            ),
+            Some((true, ..)) => {}
+            None => {}
         }
     }
 }

@@ -95,6 +95,8 @@ pub(crate) struct Options {
     pub htpasswd: Option<PathBuf>,
     /// The registry's config.yml, to validate.
     pub config: Option<PathBuf>,
+    /// The registry directory, when the registry checked is its own.
+    pub registry_dir: Option<(crate::layout::RegistryDir, crate::setup::Setup)>,
 }
 
 impl Options {
@@ -135,6 +137,7 @@ pub(crate) fn parse_target(s: &str) -> Option<(String, u16)> {
 pub(crate) async fn run(opts: &Options) -> Vec<Check> {
     let mut checks = Vec::new();
     let Some(addr) = network::check(opts, &mut checks).await else {
+        local::registry_dir(opts, &mut checks);
         return checks;
     };
     // Diagnosis looks at certificates clients would refuse, so it does not verify.
@@ -148,6 +151,7 @@ pub(crate) async fn run(opts: &Options) -> Vec<Check> {
     let tls = tls::check(opts, &addr, &unverified, &mut checks).await;
     api::check(opts, &addr, tls, &unverified, &mut checks).await;
     local::check(opts, tls, &mut checks);
+    local::registry_dir(opts, &mut checks);
     checks
 }
 

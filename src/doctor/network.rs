@@ -54,10 +54,16 @@ pub(super) async fn check(opts: &Options, checks: &mut Vec<Check>) -> Option<Soc
         (None, _) => checks.push(
             Check::failure("connect", format!("nothing accepts connections: {}", refused.join("; ")))
                 .says(format!("dial tcp {}: connect: connection refused", opts.registry()))
-                .fix(format!(
-                    "start the registry (regctl start, or docker compose up -d) and check it listens on port {} and no firewall blocks it",
-                    opts.port
-                )),
+                .fix(match &opts.registry_dir {
+                    Some((layout, _)) => format!(
+                        "start the registry: regctl start --dir {} (see `regctl status` and `regctl logs` with the same --dir)",
+                        layout.root().display()
+                    ),
+                    None => format!(
+                        "start the registry (regctl start --dir DIR, or docker compose up -d) and check it listens on port {} and no firewall blocks it",
+                        opts.port
+                    ),
+                }),
         ),
     }
     first

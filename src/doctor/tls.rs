@@ -203,8 +203,8 @@ fn trust(opts: &Options, chain: &[Vec<u8>], checks: &mut Vec<Check>) {
     let ca_hint = opts
         .ca
         .as_ref()
-        .map(|c| c.display().to_string())
-        .unwrap_or_else(|| "ca.crt".into());
+        .map(|c| crate::fsutil::absolute(c).display().to_string())
+        .unwrap_or_else(|| "CA_FILE".into());
     if untrusted.is_empty() {
         checks.push(Check::ok(
             "trust",
@@ -218,7 +218,7 @@ fn trust(opts: &Options, chain: &[Vec<u8>], checks: &mut Vec<Check>) {
             )
             .says("x509: certificate signed by unknown authority")
             .fix(format!(
-                "sudo regctl trust install --registry {registry} --ca {ca_hint}   (Docker alone: /etc/docker/certs.d/{registry}/ca.crt)"
+                "sudo regctl trust install --host {registry} --ca {ca_hint}   (Docker alone: /etc/docker/certs.d/{registry}/ca.crt)"
             )),
         );
     } else {

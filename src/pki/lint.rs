@@ -39,7 +39,7 @@ pub(crate) struct Finding {
 }
 
 /// What the certificate is meant to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Role {
     /// Decide from the certificate and the options given.
@@ -214,7 +214,24 @@ fn signature(cert: &X509Certificate<'_>, out: &mut Findings) {
 }
 
 fn server_profile(cert: &X509Certificate<'_>, host: Option<&str>, out: &mut Findings) {
-    if cert.is_ca() {
+    let self_signed = cert.subject().as_raw() == cert.issuer().as_raw();
+    let has_names = cert
+        .subject_alternative_name()
+        .ok()
+        .flatten()
+        .is_some_and(|s| !s.value.general_names.is_empty());
+    if cert.is_ca() && self_signed && has_names {
+        // What `openssl req -x509` makes, as the tutorials do: Go clients
+        // take a directly trusted self-signed certificate whatever its
+        // basicConstraints; rustls and webpki do not.
+        out.push(
+            Severity::Warning,
+            "ca-as-server",
+            "this self-signed certificate says CA:TRUE; Docker, containerd, podman and curl accept it once trusted, but rustls-based clients (and regctl's own) refuse it",
+            Some("invalid peer certificate: CaUsedAsEndEntity (rustls clients only)".into()),
+            "issue a proper server certificate from a CA: regctl cert issue --force",
+        );
+    } else if cert.is_ca() {
         out.push(
             Severity::Error,
             "ca-as-server",

@@ -74,10 +74,15 @@ impl fmt::Display for Action {
             Action::InstallTrust {
                 stores,
                 root,
-                registry,
+                registries,
                 insecure,
             } => {
                 let names: Vec<&str> = stores.iter().map(|s| s.name()).collect();
+                let registry = match registries.as_slice() {
+                    [] => String::new(),
+                    [one] => one.clone(),
+                    [first, rest @ ..] => format!("{first} (and {})", rest.join(", ")),
+                };
                 write!(
                     f,
                     "{} {registry} in: {}{}",
@@ -106,7 +111,7 @@ impl fmt::Display for Action {
             Action::StartSystemd { restart } => write!(
                 f,
                 "install {} and {} it with systemctl",
-                crate::service::UNIT_PATH,
+                crate::lifecycle::UNIT_PATH,
                 if *restart { "restart" } else { "enable --now" }
             ),
             Action::RunCommand { argv, cwd } => {
@@ -134,12 +139,99 @@ impl fmt::Display for Plan {
         for (i, step) in self.steps.iter().enumerate() {
             let tag = match &step.change {
                 Change::Create => "create ".to_string(),
+                Change::Update => "update ".to_string(),
                 Change::Replace(why) => format!("REPLACE ({why}) "),
                 Change::Keep => "keep   ".to_string(),
                 Change::Run => "run    ".to_string(),
             };
             writeln!(f, "{:>2}. {tag}{}", i + 1, step.action)?;
+            if let Action::WriteFile {
+                path,
+                contents,
+                previous: Some(previous),
+                ..
+            } = &step.action
+            {
+                if path.ends_with("http-secret") {
+                    writeln!(f, "      (a secret: the change is not shown)")?;
+                } else {
+                    for line in diff(previous, contents) {
+                        writeln!(f, "      {line}")?;
+                    }
+                }
+            }
         }
         Ok(())
+    }
+}
+
+/// Lines past this many are summarised.
+const DIFF_LINES: usize = 24;
+
+/// A value that must not reach a terminal or a log.
+fn masked(line: &str) -> String {
+    match line.split_once(':') {
+        Some((key, _)) if key.trim().ends_with("secret") || key.trim() == "password" => {
+            format!("{key}: ********")
+        }
+        _ => line.to_string(),
+    }
+}
+
+/// `- old` / `+ new` lines between two texts (longest common subsequence
+/// of lines; generated files are small), secrets masked.
+pub(crate) fn diff(old: &str, new: &str) -> Vec<String> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            out.push(format!("- {}", masked(a[i])));
+            i += 1;
+        } else {
+            out.push(format!("+ {}", masked(b[j])));
+            j += 1;
+        }
+    }
+    if out.len() > DIFF_LINES {
+        let more = out.len() - DIFF_LINES;
+        out.truncate(DIFF_LINES);
+        out.push(format!("... and {more} more changed lines"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::diff;
+
+    #[test]
+    fn diffs_show_changed_lines_and_mask_secrets() {
+        let old = "version: 0.1\nhttp:\n  addr: :5000\n  secret: aaa\n";
+        let new = "version: 0.1\nhttp:\n  addr: :5443\n  secret: bbb\n";
+        assert_eq!(
+            diff(old, new),
+            [
+                "- addr: :5000".replace("- ", "-   "),
+                "- secret: ********".replace("- ", "-   "),
+                "+ addr: :5443".replace("+ ", "+   "),
+                "+ secret: ********".replace("+ ", "+   "),
+            ]
+        );
+        assert!(diff("a\n", "a\n").is_empty());
     }
 }

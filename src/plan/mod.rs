@@ -9,6 +9,7 @@
 //! by value.
 
 mod display;
+pub(crate) mod facts;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,9 @@ pub(crate) struct Facts {
     pub users: Vec<String>,
     /// Current contents of the files the plan may write (relative paths).
     pub files: BTreeMap<PathBuf, Vec<u8>>,
+    /// SHA-256 of each generated file as regctl last wrote it
+    /// (`rendered.sha256`): a file that still matches was not edited by hand.
+    pub sums: BTreeMap<PathBuf, String>,
     /// systemd runs this machine (`/run/systemd/system`).
     pub systemd: bool,
     /// The local registry is running (detached pid or systemd unit).
@@ -116,6 +120,9 @@ pub(crate) struct ProvidedTls {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Change {
     Create,
+    /// Rewrites a file regctl generated and nobody edited, because the
+    /// answers changed; shown with a diff, no consent needed.
+    Update,
     /// Replaces something that exists; needs consent (a prompt or `--force`).
     Replace(String),
     /// Already as wanted; shown, not done.
@@ -153,13 +160,16 @@ pub(crate) enum Action {
         path: PathBuf,
         mode: u32,
         contents: String,
+        /// What the file holds now, when it changes (for the plan's diff).
+        previous: Option<String>,
     },
     /// Kubernetes manifests: rendered once certificates and users exist.
     RenderKubernetes,
     InstallTrust {
         stores: Vec<StoreKind>,
         root: PathBuf,
-        registry: String,
+        /// Every `host:port` clients use, the registry's address first.
+        registries: Vec<String>,
         /// Plain HTTP: allow the registry as insecure instead of trusting a CA.
         insecure: bool,
     },
@@ -230,7 +240,13 @@ fn file_change(facts: &Facts, path: &Path, contents: &str) -> Change {
     match facts.files.get(path) {
         None => Change::Create,
         Some(old) if old == contents.as_bytes() => Change::Keep,
-        Some(_) => Change::Replace("contents differ".into()),
+        // The answers file is the input: changing it is what a re-run is for.
+        Some(_) if path == Path::new("regctl.yaml") => Change::Update,
+        Some(old) => match facts.sums.get(path) {
+            Some(sum) if *sum == crate::render::sha256_hex(old) => Change::Update,
+            Some(_) => Change::Replace("edited by hand since regctl wrote it".into()),
+            None => Change::Replace("contents differ".into()),
+        },
     }
 }
 
@@ -240,7 +256,6 @@ pub(crate) fn plan(setup: &Setup, opts: &Options, facts: &Facts, rendered: &[Ren
     let mut steps = Vec::new();
     let mut push = |action, change| steps.push(Step { action, change });
     let tls = setup.tls != TlsMode::None;
-    let registry = setup.registry_host();
 
     // Certificates.
     let mut certs_changed = false;
@@ -345,14 +360,20 @@ pub(crate) fn plan(setup: &Setup, opts: &Options, facts: &Facts, rendered: &[Ren
     let mut write =
         |path: PathBuf, mode: u32, contents: String, push: &mut dyn FnMut(Action, Change)| {
             let change = file_change(facts, &path, &contents);
-            if change != Change::Keep {
+            // The registry does not read the answers file.
+            if change != Change::Keep && path != Path::new("regctl.yaml") {
                 files_changed = true;
             }
+            let previous = matches!(change, Change::Update | Change::Replace(_))
+                .then(|| facts.files.get(&path))
+                .flatten()
+                .map(|b| String::from_utf8_lossy(b).into_owned());
             push(
                 Action::WriteFile {
                     path,
                     mode,
                     contents,
+                    previous,
                 },
                 change,
             );
@@ -384,7 +405,7 @@ pub(crate) fn plan(setup: &Setup, opts: &Options, facts: &Facts, rendered: &[Ren
             Action::InstallTrust {
                 stores: opts.trust.clone(),
                 root: opts.trust_root.clone(),
-                registry: registry.clone(),
+                registries: setup.registry_hosts(),
                 insecure: !tls,
             },
             Change::Run,
@@ -393,7 +414,7 @@ pub(crate) fn plan(setup: &Setup, opts: &Options, facts: &Facts, rendered: &[Ren
     if !tls {
         push(
             Action::InsecureAdvice {
-                registry: registry.clone(),
+                registry: setup.registry_host(),
             },
             Change::Run,
         );

@@ -36,6 +36,31 @@ struct State {
     stamp: Option<(SystemTime, u64)>,
     checked: Instant,
     verified: HashSet<[u8; 32]>,
+    /// A hash with the file's bcrypt cost, checked for an unknown user so a
+    /// refusal takes as long as for a wrong password (no user discovery by
+    /// timing).
+    decoy: String,
+}
+
+/// A bcrypt hash of a random password at the cost most of `file`'s
+/// entries use.
+fn decoy_for(file: &Htpasswd) -> String {
+    let mut costs: Vec<u32> = file
+        .entries()
+        .filter_map(|e| match e.scheme() {
+            crate::htpasswd::Scheme::Bcrypt { cost } => Some(cost),
+            _ => None,
+        })
+        .collect();
+    costs.sort_unstable();
+    let cost = costs
+        .get(costs.len() / 2)
+        .copied()
+        .unwrap_or(crate::htpasswd::DEFAULT_COST)
+        .clamp(4, 31);
+    let mut seed = [0u8; 16];
+    let _ = getrandom::fill(&mut seed);
+    bcrypt::hash(hex::encode(seed), cost).unwrap_or_default()
 }
 
 /// Checks basic credentials against an htpasswd file.
@@ -45,13 +70,75 @@ pub(crate) struct Authenticator {
     state: Mutex<State>,
 }
 
-/// The htpasswd file could not be loaded at start-up.
+/// The htpasswd file cannot serve logins.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot load the htpasswd file {}: {source}", path.display())]
-pub(crate) struct AuthLoadError {
-    path: PathBuf,
-    #[source]
-    source: crate::htpasswd::HtpasswdError,
+pub(crate) enum AuthLoadError {
+    #[error("cannot load the htpasswd file {}", path.display())]
+    Load {
+        path: PathBuf,
+        #[source]
+        source: crate::htpasswd::HtpasswdError,
+    },
+    #[error(
+        "no user can log in with the htpasswd file {}: {}; add one with `regctl user add NAME` (bcrypt)",
+        path.display(), problems.join("; ")
+    )]
+    NoUsableUser {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+}
+
+/// What `serve --check-config` finds in an htpasswd file.
+pub(crate) struct FileReport {
+    /// Users that can log in.
+    pub usable: usize,
+    /// Every line that cannot serve a login, and why.
+    pub problems: Vec<String>,
+}
+
+/// Checks every line of an htpasswd file as the registry reads it. Fails
+/// when nobody could log in (an empty file, plaintext entries, or a file
+/// that is not an htpasswd file at all, such as config.yml).
+pub(crate) fn check_file(path: &std::path::Path) -> Result<FileReport, AuthLoadError> {
+    let text = crate::fsutil::read_to_string(path).map_err(|e| AuthLoadError::Load {
+        path: path.to_path_buf(),
+        source: e.into(),
+    })?;
+    let mut usable = 0;
+    let mut problems = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let n = i + 1;
+        match trimmed.split_once(':') {
+            None => problems.push(format!("line {n} is not `user:hash`")),
+            Some(("", _)) => problems.push(format!("line {n} has no user name")),
+            Some((user, hash)) => {
+                let scheme = crate::htpasswd::Scheme::of(hash.trim());
+                if scheme.is_bcrypt() {
+                    usable += 1;
+                } else {
+                    problems.push(format!(
+                        "line {n}: `{}` has a {scheme} entry, and only bcrypt can log in",
+                        super::server::log_token(user, false)
+                    ));
+                }
+            }
+        }
+    }
+    if usable == 0 {
+        if problems.is_empty() {
+            problems.push("it has no entries".into());
+        }
+        return Err(AuthLoadError::NoUsableUser {
+            path: path.to_path_buf(),
+            problems,
+        });
+    }
+    Ok(FileReport { usable, problems })
 }
 
 fn stamp(path: &PathBuf) -> Option<(SystemTime, u64)> {
@@ -61,11 +148,12 @@ fn stamp(path: &PathBuf) -> Option<(SystemTime, u64)> {
 
 impl Authenticator {
     pub(crate) fn load(realm: &str, path: PathBuf) -> Result<Self, AuthLoadError> {
-        let file = Htpasswd::load(&path, false).map_err(|source| AuthLoadError {
+        let file = Htpasswd::load(&path, false).map_err(|source| AuthLoadError::Load {
             path: path.clone(),
             source,
         })?;
         warn_non_bcrypt(&file);
+        let decoy = decoy_for(&file);
         Ok(Authenticator {
             realm: realm.to_string(),
             state: Mutex::new(State {
@@ -73,6 +161,7 @@ impl Authenticator {
                 stamp: stamp(&path),
                 checked: Instant::now(),
                 verified: HashSet::new(),
+                decoy,
             }),
             path,
         })
@@ -96,6 +185,7 @@ impl Authenticator {
             Ok(file) => {
                 tracing::info!(path = %self.path.display(), "htpasswd file changed; reloaded");
                 warn_non_bcrypt(&file);
+                st.decoy = decoy_for(&file);
                 st.file = file;
                 st.stamp = now;
                 st.verified.clear();
@@ -117,32 +207,29 @@ impl Authenticator {
             .chain_update(password.as_bytes())
             .finalize()
             .into();
-        let hash = {
+        // Every refusal costs one bcrypt check, whatever the reason, so the
+        // answer's timing does not tell whether a user exists.
+        let (hash, refusal) = {
             let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
             self.refresh(&mut st);
             if st.verified.contains(&key) {
                 return AuthOutcome::Allowed(user);
             }
             match st.file.login_entry(&user) {
-                Ok(e) => e.hash.clone(),
+                Ok(e) => (e.hash.clone(), None),
                 Err(crate::htpasswd::HtpasswdError::NotBcrypt { .. }) => {
-                    return AuthOutcome::Refused {
-                        user,
-                        reason: "entry is not bcrypt",
-                    };
+                    (st.decoy.clone(), Some("entry is not bcrypt"))
                 }
-                Err(_) => {
-                    return AuthOutcome::Refused {
-                        user,
-                        reason: "unknown user",
-                    };
-                }
+                Err(_) => (st.decoy.clone(), Some("unknown user")),
             }
         };
         let pw = password.clone();
         let ok = tokio::task::spawn_blocking(move || bcrypt::verify(pw, &hash).unwrap_or(false))
             .await
             .unwrap_or(false);
+        if let Some(reason) = refusal {
+            return AuthOutcome::Refused { user, reason };
+        }
         if !ok {
             return AuthOutcome::Refused {
                 user,

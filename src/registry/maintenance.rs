@@ -97,15 +97,34 @@ pub(crate) fn spawn_health(store: Arc<Store>, cfg: HealthConfig, healthy: Arc<At
     });
 }
 
+/// How long until the next run: the cron schedule's next minute, else one
+/// interval.
+fn until_next(cfg: &GcSchedule) -> Duration {
+    match &cfg.schedule {
+        Some(schedule) => {
+            let now = time::OffsetDateTime::now_utc();
+            match schedule.next_after(now) {
+                Some(next) => (next - now).try_into().unwrap_or(Duration::from_secs(60)),
+                // A schedule that never matches (31 February): never run.
+                None => Duration::from_secs(365 * 86_400),
+            }
+        }
+        None => cfg.interval.max(Duration::from_secs(1)),
+    }
+}
+
 /// Runs garbage collection on its schedule, online (see [`gc`] for why that
-/// is safe), first one interval after start-up.
+/// is safe): at the cron schedule's times (UTC), or every interval.
 pub(crate) fn spawn_gc(store: Arc<Store>, cfg: GcSchedule, upload_age: Option<Duration>) {
     if !cfg.enabled {
         return;
     }
+    if let Some(s) = &cfg.schedule {
+        tracing::info!(schedule = %s, "garbage collection scheduled (UTC)");
+    }
     tokio::spawn(async move {
         loop {
-            tokio::time::sleep(cfg.interval.max(Duration::from_secs(1))).await;
+            tokio::time::sleep(until_next(&cfg)).await;
             let opts = GcOptions {
                 delete_untagged: cfg.deleteuntagged,
                 min_age: cfg.minage,

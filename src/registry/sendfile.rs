@@ -272,6 +272,7 @@ mod tests {
         // A window that starts past the file's first page, as ranges do.
         let offset = 64 * 1024;
         let len = 512 * 1024;
+        // SAFETY: a private temporary file nobody truncates while it is mapped.
         let map = unsafe {
             memmap2::MmapOptions::new()
                 .offset(offset as u64)
@@ -307,6 +308,7 @@ mod tests {
         let mut tmp = tempfile::tempfile().unwrap();
         tmp.write_all(&pattern(256 * 1024)).unwrap();
         let file = Arc::new(tmp);
+        // SAFETY: a private temporary file nobody truncates while it is mapped.
         let map = unsafe { memmap2::Mmap::map(&*file).unwrap() };
         let window = FileWindow::new(map, file.clone(), 0);
         let bytes = window.as_ref();

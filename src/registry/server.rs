@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 
 use super::api::{self, App};
 use super::auth::{AuthLoadError, Authenticator};
-use super::config::Config;
+use super::config::{Config, LogFormat, LogLevel};
 use super::maintenance;
 use super::sendfile::SendfileStream;
 use super::storage::fs::FsDriver;
@@ -260,6 +260,71 @@ impl Server {
             tracing::warn!("connections still open after the drain timeout; closing");
         }
     }
+}
+
+/// A field value as one token: control characters escaped (a client's
+/// `\n` cannot start a forged log line), and with `quote` put in quotes
+/// when it holds spaces, `=` or quotes.
+pub(super) fn log_token(text: &str, quote: bool) -> String {
+    let already_quoted = text.len() >= 2 && text.starts_with('"') && text.ends_with('"');
+    let needs_quotes = quote
+        && !already_quoted
+        && text
+            .chars()
+            .any(|c| c.is_whitespace() || c == '=' || c == '"');
+    let mut out = String::with_capacity(text.len() + 2);
+    if needs_quotes {
+        out.push('"');
+    }
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '"' if needs_quotes => out.push_str("\\\""),
+            '\\' if needs_quotes => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    if needs_quotes {
+        out.push('"');
+    }
+    out
+}
+
+/// Logs to stderr at `log.level`, as text or JSON (`log.formatter`). In
+/// text every field value is escaped ([`log_token`]); the JSON formatter
+/// escapes by itself.
+pub(super) fn init_logging(cfg: &Config) {
+    use std::io::IsTerminal;
+    use tracing_subscriber::field::MakeExt as _;
+    let level = match cfg.log.level {
+        LogLevel::Error => tracing::Level::ERROR,
+        LogLevel::Warn => tracing::Level::WARN,
+        LogLevel::Info => tracing::Level::INFO,
+        LogLevel::Debug => tracing::Level::DEBUG,
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    let _ = match cfg.log.formatter {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => {
+            let fields = tracing_subscriber::fmt::format::debug_fn(|w, field, value| {
+                let message = field.name() == "message";
+                let text = log_token(&format!("{value:?}"), !message);
+                if message {
+                    write!(w, "{text}")
+                } else {
+                    write!(w, "{}={text}", field.name())
+                }
+            })
+            .delimited(" ");
+            builder.fmt_fields(fields).try_init()
+        }
+    };
 }
 
 async fn shutdown_signal() {

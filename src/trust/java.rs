@@ -70,6 +70,24 @@ pub(crate) fn alias(reg: &RegistryAddr) -> String {
     reg.file_stem()
 }
 
+/// The command that prints the certificate under `alias` in `keystore`.
+pub(crate) fn export_alias(keystore: &Path, alias: &str) -> Vec<String> {
+    let keystore = keystore.display().to_string();
+    tool::argv(
+        "keytool",
+        &[
+            "-exportcert",
+            "-rfc",
+            "-alias",
+            alias,
+            "-keystore",
+            &keystore,
+            "-storepass:env",
+            STOREPASS_ENV,
+        ],
+    )
+}
+
 pub(crate) fn install_steps(root: &Path, reg: &RegistryAddr) -> Result<Vec<Step>, TrustError> {
     let ks =
         keystore(root).ok_or_else(|| TrustError::NoJavaKeystore(root.display().to_string()))?;

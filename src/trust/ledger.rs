@@ -155,15 +155,6 @@ impl Ledger {
             .any(|e| e.path == path && e.registry != registry)
     }
 
-    /// Entries for a registry, optionally one store.
-    pub(crate) fn for_registry(&self, registry: &str, store: Option<StoreKind>) -> Vec<Entry> {
-        self.entries
-            .iter()
-            .filter(|e| e.registry == registry && store.is_none_or(|s| s == e.store))
-            .cloned()
-            .collect()
-    }
-
     pub(crate) fn forget(&mut self, path: &Path, registry: &str) {
         self.entries
             .retain(|e| !(e.path == path && e.registry == registry));

@@ -13,6 +13,8 @@ pub(crate) mod java;
 pub(crate) mod ledger;
 pub(crate) mod macos;
 pub(crate) mod nss;
+pub(crate) mod ops;
+pub(crate) mod request;
 pub(crate) mod system;
 pub(crate) mod tool;
 pub(crate) mod windows;
@@ -105,6 +107,59 @@ impl StoreKind {
     }
 }
 
+/// `--store` of `init`: a store, or `none` for no trust changes on this
+/// machine at all. Its values are the stores' own names plus `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StoreChoice(Option<StoreKind>);
+
+impl StoreChoice {
+    pub(crate) const NONE: StoreChoice = StoreChoice(None);
+
+    /// The stores a list of choices names; `none` must stand alone.
+    pub(crate) fn resolve(choices: &[StoreChoice]) -> Result<Vec<StoreKind>, String> {
+        if choices.contains(&StoreChoice::NONE) {
+            if choices.len() > 1 {
+                return Err(
+                    "none means no trust store, so --store none and --trust none cannot be combined with other stores"
+                        .into(),
+                );
+            }
+            return Ok(Vec::new());
+        }
+        let mut stores: Vec<StoreKind> = Vec::new();
+        for c in choices.iter().filter_map(|c| c.0) {
+            if !c.on_this_platform() {
+                return Err(TrustError::OtherPlatform(c.name()).to_string());
+            }
+            if !stores.contains(&c) {
+                stores.push(c);
+            }
+        }
+        Ok(stores)
+    }
+}
+
+impl From<StoreKind> for StoreChoice {
+    fn from(k: StoreKind) -> Self {
+        StoreChoice(Some(k))
+    }
+}
+
+impl StoreChoice {
+    /// The store chosen, `None` for `none`.
+    pub(crate) fn kind(self) -> Option<StoreKind> {
+        self.0
+    }
+
+    /// `none`, or a store's name.
+    pub(crate) fn parse(name: &str) -> Result<StoreChoice, TrustError> {
+        if name == "none" {
+            return Ok(StoreChoice::NONE);
+        }
+        StoreKind::parse(name).map(StoreChoice::from)
+    }
+}
+
 /// Errors that stop a trust change before anything is written.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum TrustError {
@@ -155,6 +210,10 @@ pub(crate) enum TrustError {
 pub(crate) struct RegistryAddr {
     pub host: String,
     pub port: u16,
+    /// Names a second CA installed beside the first while `cert rotate-ca`
+    /// runs (`next`): the anchor file, keystore alias and NSS nickname get
+    /// it as a suffix, so both CAs are trusted at once.
+    pub variant: Option<&'static str>,
 }
 
 impl RegistryAddr {
@@ -175,7 +234,27 @@ impl RegistryAddr {
         if port == 0 {
             return Err(bad());
         }
-        Ok(RegistryAddr { host, port })
+        Ok(RegistryAddr {
+            host,
+            port,
+            variant: None,
+        })
+    }
+
+    /// The same registry under a variant name (see [`RegistryAddr::variant`]).
+    pub(crate) fn with_variant(&self, variant: &'static str) -> RegistryAddr {
+        RegistryAddr {
+            variant: Some(variant),
+            ..self.clone()
+        }
+    }
+
+    /// How the ledger knows this registry's entries (a variant's apart).
+    pub(crate) fn ledger_key(&self) -> String {
+        match self.variant {
+            Some(v) => format!("{}#{v}", self.dir_name()),
+            None => self.dir_name(),
+        }
     }
 
     /// The directory name Docker, containerd and podman use: `host:port`.
@@ -200,18 +279,36 @@ impl RegistryAddr {
                 }
             })
             .collect();
-        format!("regctl-{safe}-{}", self.port)
+        match self.variant {
+            Some(v) => format!("regctl-{safe}-{}-{v}", self.port),
+            None => format!("regctl-{safe}-{}", self.port),
+        }
     }
 }
 
 /// Checks that the PEM is a CA certificate and returns it normalised.
 pub(crate) fn check_ca(pem: &[u8]) -> Result<String, TrustError> {
     let ders = crate::pki::certs_from_bytes(pem)?;
-    let info = crate::pki::CertInfo::from_der(&ders[0], time::OffsetDateTime::now_utc())?;
+    check_is_ca(&ders[0])?;
+    Ok(crate::pki::certs_to_pem(&ders[..1]))
+}
+
+fn check_is_ca(der: &[u8]) -> Result<(), TrustError> {
+    let info = crate::pki::CertInfo::from_der(der, time::OffsetDateTime::now_utc())?;
     if !info.is_ca {
         return Err(TrustError::NotCa(format!("{} is CA:FALSE", info.subject)));
     }
-    Ok(crate::pki::certs_to_pem(&ders[..1]))
+    Ok(())
+}
+
+/// Checks every certificate of a bundle (the current and the next CA
+/// while a rotation runs) and returns them normalised.
+pub(crate) fn check_ca_bundle(pem: &[u8]) -> Result<String, TrustError> {
+    let ders = crate::pki::certs_from_bytes(pem)?;
+    for der in &ders {
+        check_is_ca(der)?;
+    }
+    Ok(crate::pki::certs_to_pem(&ders))
 }
 
 /// One change to make.

@@ -131,20 +131,11 @@ fn resident(map: &memmap2::Mmap) -> bool {
     if map.is_empty() {
         return true;
     }
-    let page = rustix::param::page_size();
-    let ptr = map.as_ptr() as usize;
-    // memmap2 maps from the page boundary below the requested offset.
-    let first = ptr - ptr % page;
-    let end = ptr + map.len() - 1;
-    let last = end - end % page;
-    let step = ((last - first) / PROBES).next_multiple_of(page).max(page);
-    let mut at = first;
+    let last = map.len() - 1;
+    let step = (last / PROBES).max(1);
+    let mut at = 0;
     loop {
-        let mut state = 0u8;
-        // SAFETY: `at` is a page inside the live mapping `map` (between its
-        // first and last page); mincore(2) writes one byte for one page.
-        let rc = unsafe { libc::mincore(at as *mut libc::c_void, 1, &mut state) };
-        if rc != 0 || state & 1 == 0 {
+        if !crate::platform::page_resident(map, at) {
             return false;
         }
         if at == last {
@@ -282,6 +273,7 @@ mod tests {
             assert_eq!(rc, 0);
         };
         // A window that does not start or end on a page boundary.
+        // SAFETY: a private test file nobody truncates while it is mapped.
         let map = || unsafe {
             memmap2::MmapOptions::new()
                 .offset(10)

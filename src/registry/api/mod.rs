@@ -214,18 +214,14 @@ pub(crate) async fn handle(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-")
             .to_string();
-        tracing::info!(
-            target: "access",
-            remote = %remote,
-            %method,
-            %path,
-            status = resp.status().as_u16(),
-            bytes,
-            ms = start.elapsed().as_secs_f64() * 1000.0,
-            user = %if user.is_empty() { "-" } else { user.as_str() },
-            fields = %app.log_fields,
-            "request"
-        );
+        let ms = format!("{:.3}", start.elapsed().as_secs_f64() * 1000.0);
+        let user = if user.is_empty() { "-" } else { user.as_str() };
+        let status = resp.status().as_u16();
+        if app.log_fields.is_empty() {
+            tracing::info!(target: "access", remote = %remote, %method, %path, status, bytes = %bytes, ms = %ms, user = %user, "request");
+        } else {
+            tracing::info!(target: "access", remote = %remote, %method, %path, status, bytes = %bytes, ms = %ms, user = %user, fields = %app.log_fields, "request");
+        }
     }
     resp
 }

@@ -17,7 +17,7 @@ use tree::Section;
 /// Why a configuration was refused.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ConfigError {
-    #[error("cannot read the configuration {}: {source}", path.display())]
+    #[error("cannot read the configuration {}", path.display())]
     Read {
         path: PathBuf,
         #[source]
@@ -33,11 +33,29 @@ pub(crate) enum ConfigError {
     Missing(String),
 }
 
+/// `log.level`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+}
+
+/// `log.formatter`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LogFormat {
+    Text,
+    Json,
+}
+
 /// Log settings.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct LogConfig {
-    pub level: String,
-    pub formatter: String,
+    pub level: LogLevel,
+    pub formatter: LogFormat,
     pub accesslog_disabled: bool,
     /// Extra fields added to every access-log line.
     pub fields: Vec<(String, String)>,
@@ -61,6 +79,10 @@ pub(crate) struct GcSchedule {
     pub enabled: bool,
     #[serde(serialize_with = "ser_duration")]
     pub interval: Duration,
+    /// A five-field cron schedule (`0 3 * * 0`); when set, it decides
+    /// the runs instead of `interval`.
+    #[serde(serialize_with = "ser_schedule")]
+    pub schedule: Option<crate::cron::Schedule>,
     pub deleteuntagged: bool,
     #[serde(serialize_with = "ser_duration")]
     pub minage: Duration,
@@ -129,6 +151,16 @@ pub(crate) struct Config {
 
 fn ser_duration<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&duration::format(*d))
+}
+
+fn ser_schedule<S: serde::Serializer>(
+    v: &Option<crate::cron::Schedule>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(c) => s.serialize_str(&c.to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 fn ser_secret<S: serde::Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
@@ -234,21 +266,22 @@ fn one_of(s: &mut Section<'_>, key: &str, allowed: &[&str]) -> Result<Option<Str
 }
 
 fn parse_log(mut s: Section<'_>) -> Result<LogConfig, ConfigError> {
-    let level = one_of(
+    let level = match one_of(
         &mut s,
         "level",
         &["error", "warn", "warning", "info", "debug"],
     )?
-    .map(|l| {
-        if l == "warning" {
-            "warn".to_string()
-        } else {
-            l
-        }
-    })
-    .unwrap_or_else(|| "info".into());
-    let formatter =
-        one_of(&mut s, "formatter", &["text", "json"])?.unwrap_or_else(|| "text".into());
+    .as_deref()
+    {
+        Some("error") => LogLevel::Error,
+        Some("warn" | "warning") => LogLevel::Warn,
+        Some("debug") => LogLevel::Debug,
+        _ => LogLevel::Info,
+    };
+    let formatter = match one_of(&mut s, "formatter", &["text", "json"])?.as_deref() {
+        Some("json") => LogFormat::Json,
+        _ => LogFormat::Text,
+    };
     let accesslog_disabled = match s.section("accesslog")? {
         Some(mut a) => {
             let d = a.bool("disabled", false)?;
@@ -317,9 +350,20 @@ fn parse_storage(mut s: Section<'_>) -> Result<StorageConfig, ConfigError> {
     };
     let gc = {
         let mut g = maintenance.section_or_empty("gc")?;
+        let schedule =
+            match g.string("schedule")? {
+                Some(text) => Some(text.parse::<crate::cron::Schedule>().map_err(|e| {
+                    ConfigError::Invalid {
+                        key: "storage.maintenance.gc.schedule".into(),
+                        message: e.to_string(),
+                    }
+                })?),
+                None => None,
+            };
         let v = GcSchedule {
             enabled: g.bool("enabled", false)?,
             interval: g.duration("interval", Duration::from_secs(24 * 3600))?,
+            schedule,
             deleteuntagged: g.bool("deleteuntagged", false)?,
             minage: g.duration("minage", Duration::from_secs(3600))?,
             dryrun: g.bool("dryrun", false)?,

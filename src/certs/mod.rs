@@ -1,0 +1,263 @@
+//! The certificate files of a registry directory: issuing them (own CA, a
+//! CA you bring, or the cluster's), renewing, rotating the CA, and telling
+//! the running registry. `pki` holds the cryptography; this module decides
+//! which files change and in what order.
+
+pub(crate) mod issue;
+pub(crate) mod renew;
+mod rotate;
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use crate::fsutil::{self, MODE_PUBLIC, MODE_SECRET, Overwrite, Owner};
+use crate::layout::RegistryDir;
+use crate::pki::{self, KeyType, LoadedCa, San};
+use crate::ui::outln;
+pub(crate) use issue::{IssueRequest, Issued, issue};
+pub(crate) use renew::renew;
+pub(crate) use rotate::{RotateRequest, rotate_ca};
+
+/// The CA in the registry directory (certificate and key).
+pub(crate) fn load_dir_ca(layout: &RegistryDir) -> anyhow::Result<LoadedCa> {
+    let (cert, key) = (layout.ca_cert(), layout.ca_key());
+    let cert_pem = fsutil::read_to_string(&cert).context("cannot read the CA certificate")?;
+    let key_pem = match fsutil::read_to_string(&key) {
+        Ok(k) => k,
+        Err(_) if !key.exists() => anyhow::bail!(
+            "{} has no key beside it ({}), so regctl cannot sign with it: it came from another CA or the cluster; renew through that CA (`cert renew --ca FILE --ca-key FILE`, or `cert issue --kubernetes --force`), or make regctl's own with `cert issue --new-ca --force`",
+            cert.display(),
+            key.display()
+        ),
+        Err(e) => return Err(e).context("cannot read the CA key"),
+    };
+    LoadedCa::load(&cert_pem, &key_pem)
+        .map_err(|e| anyhow::anyhow!("cannot use the CA in {}: {e}", layout.certs().display()))
+}
+
+/// Writes the server key, certificate and full chain, keeping each file's
+/// owner (the key stays readable by a container's user).
+pub(crate) fn write_server(
+    layout: &RegistryDir,
+    key_pem: &str,
+    cert_pem: &str,
+    ca_pem: &str,
+) -> anyhow::Result<()> {
+    let write = |path: &Path, bytes: &[u8], mode: u32| {
+        fsutil::write_atomic_as(path, bytes, mode, Overwrite::Replace, Owner::Keep)
+    };
+    // Key and certificate must match whenever the registry reloads: the
+    // key first, then the chain it serves, then the leaf alone.
+    write(&layout.server_key(), key_pem.as_bytes(), MODE_SECRET)?;
+    write(
+        &layout.server_fullchain(),
+        format!("{cert_pem}{ca_pem}").as_bytes(),
+        MODE_PUBLIC,
+    )?;
+    write(&layout.server_cert(), cert_pem.as_bytes(), MODE_PUBLIC)?;
+    Ok(())
+}
+
+/// `--host` values, else the hosts of regctl.yaml, else (no registry yet)
+/// `localhost`, `127.0.0.1`, `::1`; plus, unless disabled, this machine's
+/// name and addresses when nothing named the hosts.
+pub(crate) fn collect_sans(
+    given: &[String],
+    saved: Option<&[String]>,
+    host_ips: bool,
+) -> anyhow::Result<Vec<San>> {
+    let mut sans: Vec<San> = Vec::new();
+    let mut push = |san: San| {
+        if !sans.contains(&san) {
+            sans.push(san);
+        }
+    };
+    let named: &[String] = if given.is_empty() {
+        saved.unwrap_or_default()
+    } else {
+        given
+    };
+    for s in named {
+        push(s.parse().context("invalid --host")?);
+    }
+    if named.is_empty() {
+        let mut extra = Vec::new();
+        if host_ips && let Some(h) = crate::netinfo::hostname() {
+            extra.push(San::Dns(h));
+        }
+        extra.push(San::Dns("localhost".into()));
+        extra.push(San::Ip([127, 0, 0, 1].into()));
+        extra.push(San::Ip(std::net::Ipv6Addr::LOCALHOST.into()));
+        if host_ips {
+            extra.extend(crate::netinfo::host_addresses().into_iter().map(San::Ip));
+        }
+        for san in extra {
+            push(san);
+        }
+    } else if host_ips && !given.is_empty() {
+        if let Some(h) = crate::netinfo::hostname() {
+            push(San::Dns(h));
+        }
+        for ip in crate::netinfo::host_addresses() {
+            push(San::Ip(ip));
+        }
+    }
+    if sans.is_empty() {
+        anyhow::bail!(pki::PkiError::NoSans);
+    }
+    Ok(sans)
+}
+
+/// A unique CA name: `regctl CA (HOST) 3f9a2c`, so two registries' CAs are
+/// never confused in a trust store listing.
+pub(crate) fn default_ca_name() -> String {
+    let id = crate::secret::random_bytes(3)
+        .map(hex::encode)
+        .unwrap_or_default();
+    match crate::netinfo::hostname() {
+        Some(h) => format!("regctl CA ({h}) {id}"),
+        None => format!("regctl CA {id}"),
+    }
+}
+
+/// Keeps a renewed certificate on the key type of the old one.
+pub(crate) fn key_type_of(description: &str) -> KeyType {
+    match description {
+        "ECDSA P-384" => KeyType::P384,
+        "Ed25519" => KeyType::Ed25519,
+        d if d.starts_with("RSA") => {
+            if d.trim_start_matches("RSA ").parse::<u32>().unwrap_or(2048) > 2048 {
+                KeyType::Rsa4096
+            } else {
+                KeyType::Rsa2048
+            }
+        }
+        _ => KeyType::P256,
+    }
+}
+
+/// How the cluster is to sign.
+#[derive(Debug, Clone)]
+pub(crate) struct ClusterSigning {
+    pub sans: Vec<San>,
+    pub key_type: KeyType,
+    pub days: u32,
+    pub signer: String,
+    pub node: String,
+    pub approve: bool,
+    pub timeout: Duration,
+    /// The signer's CA (PEM), when the kubeconfig's is not the one.
+    pub signer_ca: Option<String>,
+}
+
+/// What the cluster signed, for the report.
+pub(crate) struct ClusterSigned {
+    pub signer: String,
+    pub custom_ca: bool,
+    pub not_after: time::OffsetDateTime,
+    pub days_asked: u32,
+    pub ca_path: std::path::PathBuf,
+}
+
+impl ClusterSigned {
+    pub(crate) fn report(&self) {
+        let granted = (self.not_after - time::OffsetDateTime::now_utc()).whole_days();
+        outln!(
+            "  signed by {} ({}); valid until {} ({granted} days{})",
+            self.signer,
+            if self.custom_ca {
+                "checked against the signer CA you gave"
+            } else {
+                "checked against the kubeconfig's cluster CA"
+            },
+            self.not_after.date(),
+            if granted + 1 < i64::from(self.days_asked) {
+                format!(", the cluster shortened the {} asked for", self.days_asked)
+            } else {
+                String::new()
+            }
+        );
+        outln!(
+            "  {} is {}",
+            self.ca_path.display(),
+            if self.custom_ca {
+                "the signer's CA"
+            } else {
+                "the cluster CA"
+            }
+        );
+    }
+}
+
+/// Has the cluster sign the server certificate and writes key, certificate
+/// and the signer's CA.
+pub(crate) fn sign_with_cluster(
+    layout: &RegistryDir,
+    kubectl: &crate::kube::Kubectl,
+    req: &ClusterSigning,
+) -> anyhow::Result<ClusterSigned> {
+    let opts = pki::csr::CsrOptions {
+        sans: req.sans.clone(),
+        key_type: req.key_type,
+        signer: req.signer.clone(),
+        node: req.node.clone(),
+        days: req.days,
+    };
+    let name = crate::kube::request_name(&req.sans[0].to_string())?;
+    let signed = crate::kube::sign(
+        kubectl,
+        &name,
+        &opts,
+        req.approve,
+        req.timeout,
+        req.signer_ca.clone(),
+        |line| outln!("  {line}"),
+    )?;
+    write_server(layout, &signed.key_pem, &signed.cert_pem, &signed.ca_pem)?;
+    fsutil::write_atomic(
+        &layout.ca_cert(),
+        signed.ca_pem.as_bytes(),
+        MODE_PUBLIC,
+        Overwrite::Replace,
+    )?;
+    let ders = pki::certs_from_bytes(signed.cert_pem.as_bytes())?;
+    let not_after = pki::parse(&ders[0])?.validity().not_after.to_datetime();
+    Ok(ClusterSigned {
+        signer: req.signer.clone(),
+        custom_ca: req.signer_ca.is_some(),
+        not_after,
+        days_asked: req.days,
+        ca_path: layout.ca_cert(),
+    })
+}
+
+/// Tells the running registry of a directory to load new certificate or
+/// user files now (it also notices them by itself within seconds).
+pub(crate) fn nudge_registry(layout: &RegistryDir) {
+    if let Ok(Some(setup)) = layout.setup_if_any()
+        && let Ok(runner) = crate::lifecycle::Runner::for_registry(layout, &setup)
+    {
+        let _ = runner.reload();
+    }
+}
+
+/// The serial of the certificate the running registry serves on this
+/// machine, if it answers.
+pub(crate) fn served_serial(layout: &RegistryDir) -> Option<String> {
+    let setup = layout.setup_if_any().ok()??;
+    if setup.tls == crate::setup::TlsMode::None {
+        return None;
+    }
+    let unverified = crate::client::unverified_tls_config().ok()?;
+    let probe = crate::client::Client::new(
+        format!("127.0.0.1:{}", setup.port),
+        setup.hosts.first()?.clone(),
+        setup.port,
+        Some(unverified),
+    );
+    let chain = crate::client::block_on(probe.peer_chain()).ok()?.ok()?;
+    let info = pki::CertInfo::from_der(chain.first()?, time::OffsetDateTime::now_utc()).ok()?;
+    Some(info.serial)
+}
