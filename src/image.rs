@@ -21,7 +21,7 @@ pub(crate) const CONFIG_PATH: &str = "/etc/docker/registry/config.yml";
 /// Failures assembling the build context.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ImageError {
-    #[error("cannot read the binary {}: {source}", path.display())]
+    #[error("cannot read the binary {}", path.display())]
     Binary {
         path: PathBuf,
         #[source]
@@ -29,9 +29,9 @@ pub(crate) enum ImageError {
     },
     #[error("`ldd {}` failed: {message}", path.display())]
     Ldd { path: PathBuf, message: String },
-    #[error("cannot write the build context: {0}")]
+    #[error("cannot write the build context")]
     Context(#[from] fsutil::FsError),
-    #[error("cannot copy {}: {source}", path.display())]
+    #[error("cannot copy {}", path.display())]
     Copy {
         path: PathBuf,
         #[source]

@@ -6,6 +6,7 @@
 //! Only Linux x86_64 is built and tested here; the fallbacks are written
 //! for macOS but not compiled on it (see the README's "Platforms").
 
+mod filesystem;
 #[allow(unsafe_code)]
 mod memory;
 mod ownership;
@@ -13,6 +14,7 @@ mod process;
 #[allow(unsafe_code)]
 mod residency;
 
+pub(crate) use filesystem::{is_local_filesystem, read_ahead};
 pub(crate) use memory::{keep_request_buffers, release_startup_memory};
 pub(crate) use ownership::{chown_path, owner_of, set_owner, uid_of_user};
 pub(crate) use process::{Signal, is_root, process_is_serve, raise_fd_limit, send_signal};

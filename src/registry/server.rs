@@ -26,7 +26,7 @@ const MAX_READ_BUF: usize = 128 * 1024;
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ServeError {
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         addr: String,
         #[source]
@@ -38,7 +38,7 @@ pub(crate) enum ServeError {
     Tls(#[from] TlsError),
     #[error(transparent)]
     Auth(#[from] AuthLoadError),
-    #[error("cannot create the storage root {}: {source}", path.display())]
+    #[error("cannot create the storage root {}", path.display())]
     Storage {
         path: std::path::PathBuf,
         #[source]

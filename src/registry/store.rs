@@ -15,6 +15,7 @@ use sha2::{Digest as _, Sha256, Sha512};
 use tokio::sync::mpsc;
 
 use super::digest::{Algorithm, Digest};
+use super::names::{RepoName, Tag, UploadId};
 use super::paths;
 use super::storage::{LockGuard, StorageDriver, StorageError};
 
@@ -27,7 +28,7 @@ const MAP_MIN: u64 = 256 * 1024;
 /// Where a blob's bytes come from.
 pub(crate) enum BlobSource {
     /// A local file, served from the page cache through mappings.
-    Mapped(std::fs::File),
+    Mapped(super::storage::MappableFile),
     /// Positioned at the requested offset.
     Reader(Box<dyn Read + Send>),
 }
@@ -132,7 +133,7 @@ impl Store {
     }
 
     /// Does the repository exist at all?
-    pub(crate) async fn repo_exists(&self, name: &str) -> Result<bool, StorageError> {
+    pub(crate) async fn repo_exists(&self, name: &RepoName) -> Result<bool, StorageError> {
         Ok(self.size_of(paths::repository(name)).await?.is_some())
     }
 
@@ -144,7 +145,7 @@ impl Store {
     /// Size of a blob the repository links to (and that still exists).
     pub(crate) async fn repo_blob_size(
         &self,
-        name: &str,
+        name: &RepoName,
         d: &Digest,
     ) -> Result<Option<u64>, StorageError> {
         if self.read_link(paths::layer_link(name, d)).await?.as_ref() != Some(d) {
@@ -167,7 +168,11 @@ impl Store {
 
     /// For a manifest about to reference a blob: is it in the repository?
     /// If so it is touched, so a running GC keeps it. Call under [`gc_shared`].
-    pub(crate) async fn claim_blob(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+    pub(crate) async fn claim_blob(
+        &self,
+        name: &RepoName,
+        d: &Digest,
+    ) -> Result<bool, StorageError> {
         if self.repo_blob_size(name, d).await?.is_none() {
             return Ok(false);
         }
@@ -180,7 +185,7 @@ impl Store {
     /// Like [`claim_blob`] for a child manifest of an index.
     pub(crate) async fn claim_manifest(
         &self,
-        name: &str,
+        name: &RepoName,
         d: &Digest,
     ) -> Result<bool, StorageError> {
         if !self.has_revision(name, d).await? {
@@ -194,9 +199,9 @@ impl Store {
     /// (cross-repository mount), keeping it safe from a running GC.
     pub(crate) async fn mount_blob(
         &self,
-        name: &str,
+        name: &RepoName,
         d: &Digest,
-        from: Option<&str>,
+        from: Option<&RepoName>,
     ) -> Result<bool, StorageError> {
         let _gc = self.gc_shared().await?;
         let available = match from {
@@ -210,12 +215,16 @@ impl Store {
         Ok(true)
     }
 
-    pub(crate) async fn link_blob(&self, name: &str, d: &Digest) -> Result<(), StorageError> {
+    pub(crate) async fn link_blob(&self, name: &RepoName, d: &Digest) -> Result<(), StorageError> {
         self.write_link(paths::layer_link(name, d), d).await
     }
 
     /// Removes a repository's link to a blob (the content stays for GC).
-    pub(crate) async fn unlink_blob(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+    pub(crate) async fn unlink_blob(
+        &self,
+        name: &RepoName,
+        d: &Digest,
+    ) -> Result<bool, StorageError> {
         let link = paths::layer_link(name, d);
         let dir = link.trim_end_matches("/link").to_string();
         self.delete(dir).await
@@ -244,8 +253,8 @@ impl Store {
     // ---- uploads ----
 
     /// Starts an upload and returns its id.
-    pub(crate) async fn start_upload(&self, name: &str) -> Result<String, StorageError> {
-        let id = uuid::Uuid::new_v4().to_string();
+    pub(crate) async fn start_upload(&self, name: &RepoName) -> Result<UploadId, StorageError> {
+        let id = UploadId::new();
         let now = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
@@ -258,8 +267,8 @@ impl Store {
     /// Bytes received so far, or `None` for an unknown upload.
     pub(crate) async fn upload_size(
         &self,
-        name: &str,
-        id: &str,
+        name: &RepoName,
+        id: &UploadId,
     ) -> Result<Option<u64>, StorageError> {
         self.size_of(paths::upload_data(name, id)).await
     }
@@ -267,8 +276,8 @@ impl Store {
     /// A lock held while a request works on one upload.
     pub(crate) async fn lock_upload(
         &self,
-        name: &str,
-        id: &str,
+        name: &RepoName,
+        id: &UploadId,
     ) -> tokio::sync::OwnedMutexGuard<()> {
         let key = paths::upload_dir(name, id);
         let lock = self
@@ -281,7 +290,7 @@ impl Store {
         lock.lock_owned().await
     }
 
-    fn forget_upload(&self, name: &str, id: &str) {
+    fn forget_upload(&self, name: &RepoName, id: &UploadId) {
         let key = paths::upload_dir(name, id);
         self.hashes
             .lock()
@@ -294,7 +303,7 @@ impl Store {
     }
 
     /// Opens an upload for appending; feed it with [`UploadWriter::write`].
-    pub(crate) fn append(self: &Arc<Self>, name: &str, id: &str) -> UploadWriter {
+    pub(crate) fn append(self: &Arc<Self>, name: &RepoName, id: &UploadId) -> UploadWriter {
         let path = paths::upload_data(name, id);
         let cached = self
             .hashes
@@ -334,8 +343,8 @@ impl Store {
     /// Verifies and publishes an upload as a blob linked into `name`.
     pub(crate) async fn commit_upload(
         &self,
-        name: &str,
-        id: &str,
+        name: &RepoName,
+        id: &UploadId,
         expected: &Digest,
     ) -> Result<u64, CommitError> {
         let data = paths::upload_data(name, id);
@@ -380,7 +389,11 @@ impl Store {
     }
 
     /// Deletes an upload; `false` if it did not exist.
-    pub(crate) async fn cancel_upload(&self, name: &str, id: &str) -> Result<bool, StorageError> {
+    pub(crate) async fn cancel_upload(
+        &self,
+        name: &RepoName,
+        id: &UploadId,
+    ) -> Result<bool, StorageError> {
         let existed = self.delete(paths::upload_dir(name, id)).await?;
         self.forget_upload(name, id);
         Ok(existed)
@@ -393,10 +406,10 @@ impl Store {
     /// claiming what the manifest references.
     pub(crate) async fn put_manifest(
         &self,
-        name: &str,
+        name: &RepoName,
         d: &Digest,
         bytes: Vec<u8>,
-        tag: Option<&str>,
+        tag: Option<&Tag>,
     ) -> Result<(), StorageError> {
         if self.blob_size(d).await? == Some(bytes.len() as u64) {
             self.touch(paths::blob_data(d)).await?;
@@ -415,14 +428,18 @@ impl Store {
 
     pub(crate) async fn resolve_tag(
         &self,
-        name: &str,
-        tag: &str,
+        name: &RepoName,
+        tag: &Tag,
     ) -> Result<Option<Digest>, StorageError> {
         self.read_link(paths::tag_current_link(name, tag)).await
     }
 
     /// Is this manifest a revision of the repository?
-    pub(crate) async fn has_revision(&self, name: &str, d: &Digest) -> Result<bool, StorageError> {
+    pub(crate) async fn has_revision(
+        &self,
+        name: &RepoName,
+        d: &Digest,
+    ) -> Result<bool, StorageError> {
         Ok(self
             .read_link(paths::revision_link(name, d))
             .await?
@@ -433,7 +450,7 @@ impl Store {
     /// The manifest bytes, if the repository has that revision.
     pub(crate) async fn get_manifest(
         &self,
-        name: &str,
+        name: &RepoName,
         d: &Digest,
     ) -> Result<Option<Vec<u8>>, StorageError> {
         if !self.has_revision(name, d).await? {
@@ -445,13 +462,17 @@ impl Store {
     /// Deletes a revision and every tag pointing at it.
     pub(crate) async fn delete_manifest(
         &self,
-        name: &str,
+        name: &RepoName,
         d: &Digest,
     ) -> Result<bool, StorageError> {
         if !self.has_revision(name, d).await? {
             return Ok(false);
         }
         for tag in self.list_tags(name).await?.unwrap_or_default() {
+            // A directory whose name is no tag cannot have come through the API.
+            let Ok(tag) = Tag::parse(&tag) else {
+                continue;
+            };
             if self.resolve_tag(name, &tag).await?.as_ref() == Some(d) {
                 self.delete(paths::tag_dir(name, &tag)).await?;
             }
@@ -459,7 +480,11 @@ impl Store {
         self.delete(paths::revision_dir(name, d)).await
     }
 
-    pub(crate) async fn delete_tag(&self, name: &str, tag: &str) -> Result<bool, StorageError> {
+    pub(crate) async fn delete_tag(
+        &self,
+        name: &RepoName,
+        tag: &Tag,
+    ) -> Result<bool, StorageError> {
         if self.resolve_tag(name, tag).await?.is_none() {
             return Ok(false);
         }
@@ -467,7 +492,10 @@ impl Store {
     }
 
     /// Tags of a repository, sorted; `None` if the repository does not exist.
-    pub(crate) async fn list_tags(&self, name: &str) -> Result<Option<Vec<String>>, StorageError> {
+    pub(crate) async fn list_tags(
+        &self,
+        name: &RepoName,
+    ) -> Result<Option<Vec<String>>, StorageError> {
         if !self.repo_exists(name).await? {
             return Ok(None);
         }
@@ -477,27 +505,30 @@ impl Store {
     }
 
     /// Every manifest revision of a repository.
-    pub(crate) async fn revisions(&self, name: &str) -> Result<Vec<Digest>, StorageError> {
+    pub(crate) async fn revisions(&self, name: &RepoName) -> Result<Vec<Digest>, StorageError> {
         let (drv, dir) = (self.driver.clone(), paths::revisions_root(name));
         blocking(move || scan_digest_dirs(drv.as_ref(), &dir)).await
     }
 
     /// Every repository (a directory holding `_manifests`), sorted.
-    pub(crate) async fn list_repositories(&self) -> Result<Vec<String>, StorageError> {
+    pub(crate) async fn list_repositories(&self) -> Result<Vec<RepoName>, StorageError> {
         self.list_repositories_with("_manifests").await
     }
 
     /// Upload ids of a repository with their start times.
     pub(crate) async fn uploads(
         &self,
-        name: &str,
-    ) -> Result<Vec<(String, std::time::SystemTime)>, StorageError> {
+        name: &RepoName,
+    ) -> Result<Vec<(UploadId, std::time::SystemTime)>, StorageError> {
         let mut out = Vec::new();
         for id in self
             .list(paths::uploads_root(name))
             .await?
             .unwrap_or_default()
         {
+            let Ok(id) = UploadId::parse(&id) else {
+                continue;
+            };
             let started = self
                 .get(paths::upload_started_at(name, &id))
                 .await?
@@ -538,18 +569,20 @@ impl Store {
     pub(crate) async fn list_repositories_with(
         &self,
         marker: &'static str,
-    ) -> Result<Vec<String>, StorageError> {
+    ) -> Result<Vec<RepoName>, StorageError> {
         let drv = self.driver.clone();
         blocking(move || scan_repositories(drv.as_ref(), marker)).await
     }
 }
 
 /// Repositories holding `marker`, found by walking `repositories/` without
-/// descending into `_`-prefixed directories (distribution's rule).
+/// descending into `_`-prefixed directories (distribution's rule). A
+/// directory whose path is no repository name (made by hand, not by the
+/// API) is left alone.
 pub(crate) fn scan_repositories(
     drv: &dyn StorageDriver,
     marker: &str,
-) -> Result<Vec<String>, StorageError> {
+) -> Result<Vec<RepoName>, StorageError> {
     let mut repos = Vec::new();
     let mut stack = vec![String::new()];
     let root = paths::repositories();
@@ -566,7 +599,12 @@ pub(crate) fn scan_repositories(
         };
         for child in children {
             if child == marker {
-                repos.push(rel.clone());
+                match RepoName::parse(&rel) {
+                    Ok(name) => repos.push(name),
+                    Err(_) => {
+                        tracing::warn!(path = %rel, "ignoring a repository directory whose name is invalid")
+                    }
+                }
             } else if !child.starts_with('_') {
                 let path = if rel.is_empty() {
                     child

@@ -19,7 +19,7 @@ pub(crate) enum ToolError {
         status: String,
         stderr: String,
     },
-    #[error("cannot run {tool}: {source}")]
+    #[error("cannot run {tool}")]
     Io {
         tool: String,
         #[source]

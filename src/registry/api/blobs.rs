@@ -6,13 +6,7 @@ use super::body::{self, Body};
 use super::{App, Ctx, Result, respond};
 use crate::registry::digest::Digest;
 use crate::registry::errors::{ApiError, Code};
-
-pub(super) fn parse_digest(text: &str) -> Result<Digest> {
-    text.parse()
-        .map_err(|e: crate::registry::digest::InvalidDigest| {
-            ApiError::bad_request(Code::DigestInvalid, e.to_string())
-        })
-}
+use crate::registry::names::RepoName;
 
 /// A satisfiable byte range, inclusive.
 #[derive(Debug, PartialEq, Eq)]
@@ -53,9 +47,13 @@ fn parse_range(header: Option<&str>, size: u64) -> Range {
     }
 }
 
-pub(super) async fn get(app: &App, ctx: &Ctx, name: &str, digest: &str) -> Result<Response<Body>> {
-    let d = parse_digest(digest)?;
-    let size = app.store.repo_blob_size(name, &d).await?.ok_or_else(|| {
+pub(super) async fn get(
+    app: &App,
+    ctx: &Ctx,
+    name: &RepoName,
+    d: &Digest,
+) -> Result<Response<Body>> {
+    let size = app.store.repo_blob_size(name, d).await?.ok_or_else(|| {
         ApiError::not_found(Code::BlobUnknown, format!("blob {d} is not in {name}"))
     })?;
     let range = parse_range(
@@ -93,15 +91,14 @@ pub(super) async fn get(app: &App, ctx: &Ctx, name: &str, digest: &str) -> Resul
     let body = if ctx.method == Method::HEAD || len == 0 {
         body::empty()
     } else {
-        body::blob(app.store.open_blob(&d, start, len).await?, start, len)
+        body::blob(app.store.open_blob(d, start, len).await?, start, len)
     };
     Ok(respond(status, &headers, body))
 }
 
-pub(super) async fn delete(app: &App, name: &str, digest: &str) -> Result<Response<Body>> {
+pub(super) async fn delete(app: &App, name: &RepoName, d: &Digest) -> Result<Response<Body>> {
     app.check_deletable()?;
-    let d = parse_digest(digest)?;
-    if !app.store.unlink_blob(name, &d).await? {
+    if !app.store.unlink_blob(name, d).await? {
         return Err(ApiError::not_found(
             Code::BlobUnknown,
             format!("blob {d} is not in {name}"),

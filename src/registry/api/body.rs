@@ -3,7 +3,6 @@
 
 use std::io::Read;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -13,6 +12,7 @@ use http_body_util::combinators::BoxBody;
 use tokio::sync::mpsc;
 
 use crate::registry::sendfile::FileWindow;
+use crate::registry::storage::MappableFile;
 use crate::registry::store::{BlobSource, READ_CHUNK};
 
 /// Every response body.
@@ -69,7 +69,7 @@ pub(crate) fn blob(source: BlobSource, offset: u64, len: u64) -> Body {
     let (tx, rx) = mpsc::channel(AHEAD);
     tokio::task::spawn_blocking(move || {
         let produced = match source {
-            BlobSource::Mapped(file) => send_mapped(Arc::new(file), offset, len, &tx),
+            BlobSource::Mapped(file) => send_mapped(&file, offset, len, &tx),
             BlobSource::Reader(reader) => send_read(reader, len, &tx),
         };
         if let Err(e) = produced {
@@ -81,23 +81,22 @@ pub(crate) fn blob(source: BlobSource, offset: u64, len: u64) -> Body {
 
 /// `Ok` also when the client went away (nothing left to tell it).
 fn send_mapped(
-    file: Arc<std::fs::File>,
+    file: &MappableFile,
     offset: u64,
     len: u64,
     tx: &mpsc::Sender<Result<Bytes, std::io::Error>>,
 ) -> std::io::Result<()> {
-    let end = offset + len;
-    // Mapping past the end of a file faults on access: check first.
-    if file.metadata()?.len() < end {
+    let end = offset
+        .checked_add(len)
+        .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+    // A blob shorter than the range fails before the first frame.
+    if file.file().metadata()?.len() < end {
         return Err(short_blob());
     }
     let mut pos = offset;
     while pos < end {
         let n = (end - pos).min(MAP_WINDOW as u64) as usize;
-        // SAFETY: a read-only mapping of a published blob, which storage
-        // replaces by rename and removes by unlink but never truncates
-        // (`StorageDriver::mappable`), and whose size was checked above.
-        let map = unsafe { memmap2::MmapOptions::new().offset(pos).len(n).map(&*file)? };
+        let map = file.map(pos, n)?;
         // Pages are not mapped up front (populating and unmapping page
         // tables cost as much as the copy saved); a plain-TCP connection
         // sends them with sendfile without touching the mapping
@@ -105,10 +104,9 @@ fn send_mapped(
         // page cache. A window found cold is read here, so neither waits
         // for the disk on a worker.
         if !resident(&map) {
-            let _ = map.advise(memmap2::Advice::WillNeed);
-            map.advise(memmap2::Advice::PopulateRead)?;
+            crate::platform::read_ahead(&map)?;
         }
-        let window = FileWindow::new(map, file.clone(), pos);
+        let window = FileWindow::new(map, file.file().clone(), pos);
         if tx.blocking_send(Ok(Bytes::from_owner(window))).is_err() {
             return Ok(());
         }
@@ -205,6 +203,7 @@ fn send_read(
 }
 
 #[cfg(test)]
+#[allow(unsafe_code)]
 mod tests {
     use super::*;
 
@@ -238,9 +237,11 @@ mod tests {
     async fn mapped_path_checks_the_size_first() {
         let mut f = tempfile::tempfile().unwrap();
         std::io::Write::write_all(&mut f, &[7u8; 4096 * 3]).unwrap();
-        let got = collect(BlobSource::Mapped(f.try_clone().unwrap()), 100, 5000).await;
+        // SAFETY: a private temporary file nothing else changes.
+        let mappable = unsafe { MappableFile::new(f) };
+        let got = collect(BlobSource::Mapped(mappable.clone()), 100, 5000).await;
         assert_eq!(got.unwrap(), vec![7u8; 5000]);
-        let err = collect(BlobSource::Mapped(f), 4096, 4096 * 3)
+        let err = collect(BlobSource::Mapped(mappable), 4096, 4096 * 3)
             .await
             .unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
@@ -249,6 +250,7 @@ mod tests {
     /// Cached content is recognised as such, and a window whose first or
     /// last part was dropped from the page cache is cold (so it is read
     /// ahead, not faulted in page by page on a worker).
+    #[cfg(target_os = "linux")]
     #[test]
     fn residency_probe_tells_cached_from_cold() {
         // Not /tmp: a tmpfs page cannot be dropped from the cache.

@@ -3,11 +3,12 @@
 use hyper::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::blobs::parse_digest;
 use super::body::{self, Body};
 use super::{App, Ctx, Result, respond};
+use crate::registry::digest::Digest;
 use crate::registry::errors::{ApiError, Code};
 use crate::registry::manifest;
+use crate::registry::names::RepoName;
 
 /// Default page size of the catalog when `n` is not given.
 const CATALOG_DEFAULT_N: usize = 1000;
@@ -74,7 +75,7 @@ fn link(path: &str, n: usize, last: &str) -> String {
     format!("<{path}?n={n}&last={last}>; rel=\"next\"")
 }
 
-pub(super) async fn tags(app: &App, ctx: &Ctx, name: &str) -> Result<Response<Body>> {
+pub(super) async fn tags(app: &App, ctx: &Ctx, name: &RepoName) -> Result<Response<Body>> {
     let all = app.store.list_tags(name).await?.ok_or_else(|| {
         ApiError::not_found(Code::NameUnknown, format!("repository {name} is unknown"))
     })?;
@@ -86,13 +87,19 @@ pub(super) async fn tags(app: &App, ctx: &Ctx, name: &str) -> Result<Response<Bo
     }
     Ok(json_response(
         ctx,
-        json!({ "name": name, "tags": page }),
+        json!({ "name": name.as_str(), "tags": page }),
         headers,
     ))
 }
 
 pub(super) async fn catalog(app: &App, ctx: &Ctx) -> Result<Response<Body>> {
-    let all = app.store.list_repositories().await?;
+    let all: Vec<String> = app
+        .store
+        .list_repositories()
+        .await?
+        .iter()
+        .map(|r| r.as_str().to_string())
+        .collect();
     let n = page_size(ctx)?.unwrap_or(CATALOG_DEFAULT_N);
     let (page, next) = paginate(all, ctx.query.get("last"), Some(n));
     let mut headers = Vec::new();
@@ -105,10 +112,10 @@ pub(super) async fn catalog(app: &App, ctx: &Ctx) -> Result<Response<Body>> {
 pub(super) async fn referrers(
     app: &App,
     ctx: &Ctx,
-    name: &str,
-    digest: &str,
+    name: &RepoName,
+    digest: &Digest,
 ) -> Result<Response<Body>> {
-    let subject = parse_digest(digest)?;
+    let subject = digest;
     let filter = ctx.query.get("artifactType").filter(|f| !f.is_empty());
     let mut found = Vec::new();
     for rev in app.store.revisions(name).await? {
@@ -118,7 +125,7 @@ pub(super) async fn referrers(
         let Ok(m) = manifest::parse(None, &bytes) else {
             continue;
         };
-        if m.subject.as_ref() != Some(&subject) {
+        if m.subject.as_ref() != Some(subject) {
             continue;
         }
         if filter.is_some_and(|f| m.artifact_type.as_deref() != Some(f.as_str())) {

@@ -4,35 +4,14 @@ use http_body_util::BodyExt;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Method, Response, StatusCode};
 
-use super::blobs::parse_digest;
 use super::body::{self, Body};
 use super::{App, Ctx, ReqBody, Result, respond};
 use crate::registry::digest::Digest;
 use crate::registry::errors::{ApiError, Code};
 use crate::registry::manifest::{self, MAX_MANIFEST_BYTES};
-use crate::registry::names;
+use crate::registry::names::{Reference, RepoName};
 
-/// A tag or a digest.
-enum Reference {
-    Tag(String),
-    Digest(Digest),
-}
-
-fn parse_reference(r: &str) -> Result<Reference> {
-    if r.contains(':') {
-        return Ok(Reference::Digest(parse_digest(r)?));
-    }
-    if names::valid_tag(r) {
-        Ok(Reference::Tag(r.to_string()))
-    } else {
-        Err(ApiError::bad_request(
-            Code::ManifestInvalid,
-            format!("invalid tag `{}`", r.chars().take(200).collect::<String>()),
-        ))
-    }
-}
-
-fn unknown(name: &str, reference: &str) -> ApiError {
+fn unknown(name: &RepoName, reference: &Reference) -> ApiError {
     ApiError::not_found(
         Code::ManifestUnknown,
         format!("manifest {reference} is not in {name}"),
@@ -63,19 +42,16 @@ fn media_type_of(bytes: &[u8]) -> String {
 pub(super) async fn get(
     app: &App,
     ctx: &Ctx,
-    name: &str,
-    reference: &str,
+    name: &RepoName,
+    reference: &Reference,
 ) -> Result<Response<Body>> {
-    let digest = match parse_reference(reference) {
-        Ok(Reference::Digest(d)) => d,
-        Ok(Reference::Tag(tag)) => app
+    let digest = match reference {
+        Reference::Digest(d) => d.clone(),
+        Reference::Tag(tag) => app
             .store
-            .resolve_tag(name, &tag)
+            .resolve_tag(name, tag)
             .await?
             .ok_or_else(|| unknown(name, reference))?,
-        // An invalid tag cannot exist: the answer to a GET is "unknown".
-        Err(e) if e.code == Code::ManifestInvalid => return Err(unknown(name, reference)),
-        Err(e) => return Err(e),
     };
     let bytes = app
         .store
@@ -135,12 +111,11 @@ async fn read_limited(ctx: &Ctx, incoming: &mut ReqBody) -> Result<Vec<u8>> {
 pub(super) async fn put(
     app: &App,
     ctx: &Ctx,
-    name: &str,
-    reference: &str,
+    name: &RepoName,
+    reference: &Reference,
     incoming: &mut ReqBody,
 ) -> Result<Response<Body>> {
     app.check_writable()?;
-    let reference = parse_reference(reference)?;
     let bytes = read_limited(ctx, incoming).await?;
     let content_type = ctx.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let parsed = manifest::parse(content_type, &bytes)
@@ -148,13 +123,13 @@ pub(super) async fn put(
     let (digest, tag) = match reference {
         Reference::Digest(d) => {
             let actual = d.algorithm().digest(&bytes);
-            if actual != d {
+            if actual != *d {
                 return Err(ApiError::bad_request(
                     Code::DigestInvalid,
                     format!("the manifest's digest is {actual}, not {d}"),
                 ));
             }
-            (d, None)
+            (d.clone(), None)
         }
         Reference::Tag(t) => (Digest::sha256_of(&bytes), Some(t)),
     };
@@ -179,9 +154,7 @@ pub(super) async fn put(
             return Err(missing("manifest", child));
         }
     }
-    app.store
-        .put_manifest(name, &digest, bytes, tag.as_deref())
-        .await?;
+    app.store.put_manifest(name, &digest, bytes, tag).await?;
     let mut headers = vec![
         (
             "location",
@@ -196,25 +169,24 @@ pub(super) async fn put(
     Ok(respond(StatusCode::CREATED, &headers, body::empty()))
 }
 
-pub(super) async fn delete(app: &App, name: &str, reference: &str) -> Result<Response<Body>> {
+pub(super) async fn delete(
+    app: &App,
+    name: &RepoName,
+    reference: &Reference,
+) -> Result<Response<Body>> {
     app.check_deletable()?;
-    let reference = parse_reference(reference)?;
     if !app.store.repo_exists(name).await? {
         return Err(ApiError::not_found(
             Code::NameUnknown,
             format!("repository {name} is unknown"),
         ));
     }
-    let found = match &reference {
+    let found = match reference {
         Reference::Digest(d) => app.store.delete_manifest(name, d).await?,
         Reference::Tag(t) => app.store.delete_tag(name, t).await?,
     };
     if !found {
-        let text = match reference {
-            Reference::Digest(d) => d.to_string(),
-            Reference::Tag(t) => t,
-        };
-        return Err(unknown(name, &text));
+        return Err(unknown(name, reference));
     }
     Ok(respond(
         StatusCode::ACCEPTED,

@@ -2,8 +2,6 @@
 //! the access log; one file per endpoint family.
 
 mod blobs;
-// Maps blob windows (see `StorageDriver::mappable`) and probes residency.
-#[allow(unsafe_code)]
 pub(crate) mod body;
 mod listing;
 mod manifests;
@@ -14,15 +12,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use bytes::Bytes;
 use hmac::{KeyInit, Mac};
-use hyper::body::Incoming;
+use http_body_util::BodyExt as _;
+use http_body_util::combinators::UnsyncBoxBody;
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
 use super::auth::{AuthOutcome, Authenticator};
 use super::errors::{ApiError, Code};
-use super::names;
 use super::store::Store;
+use crate::registry::names::{RepoName, UploadId};
 use body::Body;
 use route::Route;
 
@@ -47,6 +47,9 @@ pub(crate) struct App {
 }
 
 type Result<T> = std::result::Result<T, ApiError>;
+
+/// A request body of any source (hyper's connection, or a test's bytes).
+pub(crate) type Incoming = UnsyncBoxBody<Bytes, Box<dyn std::error::Error + Send + Sync>>;
 
 /// The request body, taken by the handler that streams it. Whatever is left
 /// unread (a small body refused before it was needed) is drained before
@@ -98,13 +101,34 @@ impl App {
     /// An upload's state token: HMAC of the repository and upload id with
     /// `http.secret`, so replicas sharing the secret accept each other's
     /// upload URLs and a tampered URL is refused.
-    pub(crate) fn upload_token(&self, name: &str, id: &str) -> String {
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.secret)
+    pub(crate) fn upload_token(&self, name: &RepoName, id: &UploadId) -> String {
+        hex::encode(
+            self.upload_mac(name, id)
+                .finalize()
+                .into_bytes()
+                .get(..16)
+                .unwrap_or_default(),
+        )
+    }
+
+    fn upload_mac(&self, name: &RepoName, id: &UploadId) -> hmac::Hmac<sha2::Sha256> {
+        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.secret)
             .expect("HMAC takes any key length");
-        mac.update(name.as_bytes());
+        mac.update(name.as_str().as_bytes());
         mac.update(b"\n");
-        mac.update(id.as_bytes());
-        hex::encode(&mac.finalize().into_bytes()[..16])
+        mac.update(id.as_str().as_bytes());
+        mac
+    }
+
+    /// Whether a client's `_state` token is this upload's, compared in
+    /// constant time (a forged token learns nothing from the timing).
+    pub(crate) fn upload_token_matches(&self, name: &RepoName, id: &UploadId, token: &str) -> bool {
+        let Ok(bytes) = hex::decode(token) else {
+            return false;
+        };
+        self.upload_mac(name, id)
+            .verify_truncated_left(&bytes)
+            .is_ok()
     }
 
     fn check_writable(&self) -> Result<()> {
@@ -124,20 +148,6 @@ impl App {
             ));
         }
         Ok(())
-    }
-}
-
-fn valid_name(name: &str) -> Result<()> {
-    if names::valid_name(name) {
-        Ok(())
-    } else {
-        Err(ApiError::bad_request(
-            Code::NameInvalid,
-            format!(
-                "invalid repository name `{}`",
-                name.chars().take(300).collect::<String>()
-            ),
-        ))
     }
 }
 
@@ -181,12 +191,17 @@ fn error_response(err: &ApiError, head: bool) -> Response<Body> {
     r
 }
 
-/// Handles one request; never panics on client input.
-pub(crate) async fn handle(
-    app: Arc<App>,
-    req: Request<Incoming>,
-    remote: SocketAddr,
-) -> Response<Body> {
+/// Handles one request; never panics on client input. Generic over the
+/// body so tests can drive the API in-process, without a socket.
+pub(crate) async fn handle<B>(app: Arc<App>, req: Request<B>, remote: SocketAddr) -> Response<Body>
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    let req = req.map(|b| {
+        b.map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { Box::new(e) })
+            .boxed_unsync()
+    });
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -231,7 +246,9 @@ async fn dispatch(
     req: Request<Incoming>,
     user: &mut String,
 ) -> Result<Response<Body>> {
-    let r = route::route(req.uri().path());
+    // Parsed before auth, reported after it: a client without credentials
+    // learns nothing about names.
+    let r = route::route(req.method(), req.uri().path());
     if !app.healthy.load(std::sync::atomic::Ordering::Relaxed) {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -239,7 +256,8 @@ async fn dispatch(
             "storage is unhealthy (see the registry log)",
         ));
     }
-    if r == Route::Root {
+    let get_or_head = *req.method() == Method::GET || *req.method() == Method::HEAD;
+    if matches!(r, Ok(Route::Root)) && get_or_head {
         return Ok(respond(
             StatusCode::OK,
             &[("content-length", "0".into())],
@@ -279,7 +297,10 @@ async fn dispatch(
         query: route::parse_query(parts.uri.query()),
         headers: parts.headers,
     };
-    let result = route_request(app, &ctx, r, &mut body).await;
+    let result = match r {
+        Ok(r) => route_request(app, &ctx, r, &mut body).await,
+        Err(e) => Err(e),
+    };
     body.drain_small(declared).await;
     result
 }
@@ -306,37 +327,25 @@ async fn route_request(
             },
         )),
         Route::Catalog if get_or_head => listing::catalog(app, ctx).await,
-        Route::Tags { name } if get_or_head => {
-            valid_name(&name)?;
-            listing::tags(app, ctx, &name).await
-        }
+        Route::Tags { name } if get_or_head => listing::tags(app, ctx, &name).await,
         Route::Referrers { name, digest } if *m == Method::GET => {
-            valid_name(&name)?;
             listing::referrers(app, ctx, &name, &digest).await
         }
-        Route::Manifest { name, reference } => {
-            valid_name(&name)?;
-            match *m {
-                Method::GET | Method::HEAD => manifests::get(app, ctx, &name, &reference).await,
-                Method::PUT => manifests::put(app, ctx, &name, &reference, incoming).await,
-                Method::DELETE => manifests::delete(app, &name, &reference).await,
-                _ => Err(method_not_allowed()),
-            }
-        }
-        Route::Blob { name, digest } => {
-            valid_name(&name)?;
-            match *m {
-                Method::GET | Method::HEAD => blobs::get(app, ctx, &name, &digest).await,
-                Method::DELETE => blobs::delete(app, &name, &digest).await,
-                _ => Err(method_not_allowed()),
-            }
-        }
+        Route::Manifest { name, reference } => match *m {
+            Method::GET | Method::HEAD => manifests::get(app, ctx, &name, &reference).await,
+            Method::PUT => manifests::put(app, ctx, &name, &reference, incoming).await,
+            Method::DELETE => manifests::delete(app, &name, &reference).await,
+            _ => Err(method_not_allowed()),
+        },
+        Route::Blob { name, digest } => match *m {
+            Method::GET | Method::HEAD => blobs::get(app, ctx, &name, &digest).await,
+            Method::DELETE => blobs::delete(app, &name, &digest).await,
+            _ => Err(method_not_allowed()),
+        },
         Route::UploadStart { name } if *m == Method::POST => {
-            valid_name(&name)?;
             uploads::start(app, ctx, &name, incoming).await
         }
         Route::Upload { name, id } => {
-            valid_name(&name)?;
             uploads::check_id(app, ctx, &name, &id)?;
             match *m {
                 Method::GET => uploads::status(app, &name, &id).await,
@@ -356,3 +365,6 @@ async fn route_request(
 fn method_not_allowed() -> ApiError {
     ApiError::unsupported("method not allowed on this endpoint")
 }
+
+#[cfg(test)]
+mod tests;

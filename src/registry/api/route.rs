@@ -1,7 +1,13 @@
 //! Parsing request paths and queries into routes. Repository names contain
-//! slashes, so routes are recognised from the right-hand end.
+//! slashes, so routes are recognised from the right-hand end. Every name,
+//! tag, digest and upload id is parsed here, at the edge, into its type:
+//! handlers and storage never see unchecked text.
 
 use std::collections::HashMap;
+
+use crate::registry::digest::Digest;
+use crate::registry::errors::{ApiError, Code};
+use crate::registry::names::{InvalidName, Reference, RepoName, Tag, UploadId};
 
 /// Where a request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,28 +18,70 @@ pub(crate) enum Route {
     Base,
     Catalog,
     Tags {
-        name: String,
+        name: RepoName,
     },
     Manifest {
-        name: String,
-        reference: String,
+        name: RepoName,
+        reference: Reference,
     },
     Blob {
-        name: String,
-        digest: String,
+        name: RepoName,
+        digest: Digest,
     },
     UploadStart {
-        name: String,
+        name: RepoName,
     },
     Upload {
-        name: String,
-        id: String,
+        name: RepoName,
+        id: UploadId,
     },
     Referrers {
-        name: String,
-        digest: String,
+        name: RepoName,
+        digest: Digest,
     },
     NotFound,
+}
+
+/// The OCI error for a value that does not parse.
+pub(crate) fn name_error(e: InvalidName) -> ApiError {
+    match e {
+        InvalidName::Repository(_) => ApiError::bad_request(Code::NameInvalid, e.to_string()),
+        InvalidName::Tag(_) => ApiError::bad_request(Code::ManifestInvalid, e.to_string()),
+        InvalidName::Upload(_) => ApiError::not_found(Code::BlobUploadUnknown, e.to_string()),
+    }
+}
+
+pub(crate) fn parse_name(s: &str) -> Result<RepoName, ApiError> {
+    RepoName::parse(s).map_err(name_error)
+}
+
+pub(crate) fn parse_digest(text: &str) -> Result<Digest, ApiError> {
+    text.parse()
+        .map_err(|e: crate::registry::digest::InvalidDigest| {
+            ApiError::bad_request(Code::DigestInvalid, e.to_string())
+        })
+}
+
+/// A tag or digest. An invalid tag cannot name anything, so reading one
+/// is `MANIFEST_UNKNOWN` (as distribution answers); writing one is
+/// `MANIFEST_INVALID`.
+fn parse_reference(r: &str, reading: bool) -> Result<Reference, ApiError> {
+    if r.contains(':') {
+        return Ok(Reference::Digest(parse_digest(r)?));
+    }
+    Tag::parse(r).map(Reference::Tag).map_err(|e| {
+        if reading {
+            ApiError::not_found(
+                Code::ManifestUnknown,
+                format!(
+                    "manifest {} is unknown",
+                    r.chars().take(200).collect::<String>()
+                ),
+            )
+        } else {
+            name_error(e)
+        }
+    })
 }
 
 /// Decodes `%XX` escapes; `plus_is_space` for query strings. Invalid
@@ -78,115 +126,137 @@ pub(crate) fn parse_query(q: Option<&str>) -> HashMap<String, String> {
     map
 }
 
-/// Maps a path to a route.
-pub(crate) fn route(path: &str) -> Route {
+/// Maps a request to a route; a name, tag, digest or upload id that does
+/// not parse is the OCI error for it.
+pub(crate) fn route(method: &hyper::Method, path: &str) -> Result<Route, ApiError> {
+    let reading = *method == hyper::Method::GET || *method == hyper::Method::HEAD;
     if path == "/" {
-        return Route::Root;
+        return Ok(Route::Root);
     }
     let Some(rest) = path.strip_prefix("/v2/") else {
-        return if path == "/v2" {
+        return Ok(if path == "/v2" {
             Route::Base
         } else {
             Route::NotFound
-        };
+        });
     };
     if rest.is_empty() {
-        return Route::Base;
+        return Ok(Route::Base);
     }
     if rest == "_catalog" {
-        return Route::Catalog;
+        return Ok(Route::Catalog);
     }
     let segs: Vec<String> = rest.split('/').map(|s| percent_decode(s, false)).collect();
     let n = segs.len();
-    let name = |end: usize| segs[..end].join("/");
+    let name = |end: usize| parse_name(&segs[..end].join("/"));
     if n >= 3 && segs[n - 2] == "tags" && segs[n - 1] == "list" {
-        return Route::Tags { name: name(n - 2) };
+        return Ok(Route::Tags { name: name(n - 2)? });
     }
     if n >= 3 && segs[n - 2] == "manifests" {
-        return Route::Manifest {
-            name: name(n - 2),
-            reference: segs[n - 1].clone(),
-        };
+        return Ok(Route::Manifest {
+            name: name(n - 2)?,
+            reference: parse_reference(&segs[n - 1], reading)?,
+        });
     }
     if n >= 4 && segs[n - 3] == "blobs" && segs[n - 2] == "uploads" {
-        let id = segs[n - 1].clone();
-        return if id.is_empty() {
-            Route::UploadStart { name: name(n - 3) }
+        let id = &segs[n - 1];
+        return Ok(if id.is_empty() {
+            Route::UploadStart { name: name(n - 3)? }
         } else {
             Route::Upload {
-                name: name(n - 3),
-                id,
+                name: name(n - 3)?,
+                id: UploadId::parse(id).map_err(name_error)?,
             }
-        };
+        });
     }
     if n >= 3 && segs[n - 2] == "blobs" {
         if segs[n - 1] == "uploads" {
-            return Route::UploadStart { name: name(n - 2) };
+            return Ok(Route::UploadStart { name: name(n - 2)? });
         }
-        return Route::Blob {
-            name: name(n - 2),
-            digest: segs[n - 1].clone(),
-        };
+        return Ok(Route::Blob {
+            name: name(n - 2)?,
+            digest: parse_digest(&segs[n - 1])?,
+        });
     }
     if n >= 3 && segs[n - 2] == "referrers" {
-        return Route::Referrers {
-            name: name(n - 2),
-            digest: segs[n - 1].clone(),
-        };
+        return Ok(Route::Referrers {
+            name: name(n - 2)?,
+            digest: parse_digest(&segs[n - 1])?,
+        });
     }
-    Route::NotFound
+    Ok(Route::NotFound)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const G: hyper::Method = hyper::Method::GET;
+
+    fn name(s: &str) -> RepoName {
+        RepoName::parse(s).unwrap()
+    }
+
     #[test]
     fn routes_from_the_right() {
-        assert_eq!(route("/v2/"), Route::Base);
-        assert_eq!(route("/v2/_catalog"), Route::Catalog);
+        let d = "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+        let digest: Digest = d.parse().unwrap();
+        assert_eq!(route(&G, "/v2/").unwrap(), Route::Base);
+        assert_eq!(route(&G, "/v2/_catalog").unwrap(), Route::Catalog);
         assert_eq!(
-            route("/v2/a/b/tags/list"),
-            Route::Tags { name: "a/b".into() }
+            route(&G, "/v2/a/b/tags/list").unwrap(),
+            Route::Tags { name: name("a/b") }
         );
         assert_eq!(
-            route("/v2/a/blobs/x/manifests/latest"),
+            route(&G, "/v2/a/blobs/x/manifests/latest").unwrap(),
             Route::Manifest {
-                name: "a/blobs/x".into(),
-                reference: "latest".into()
+                name: name("a/blobs/x"),
+                reference: Reference::Tag(Tag::parse("latest").unwrap())
             }
         );
         assert_eq!(
-            route("/v2/a/blobs/uploads/"),
-            Route::UploadStart { name: "a".into() }
+            route(&G, "/v2/a/blobs/uploads/").unwrap(),
+            Route::UploadStart { name: name("a") }
         );
         assert_eq!(
-            route("/v2/a/blobs/uploads"),
-            Route::UploadStart { name: "a".into() }
+            route(&G, "/v2/a/blobs/uploads").unwrap(),
+            Route::UploadStart { name: name("a") }
         );
+        let id = UploadId::new();
         assert_eq!(
-            route("/v2/a/b/blobs/uploads/123"),
+            route(&G, &format!("/v2/a/b/blobs/uploads/{id}")).unwrap(),
             Route::Upload {
-                name: "a/b".into(),
-                id: "123".into()
+                name: name("a/b"),
+                id: id.clone()
             }
         );
         assert_eq!(
-            route("/v2/a/blobs/sha256%3Aab"),
+            route(&G, &format!("/v2/a/blobs/{}", d.replace(':', "%3A"))).unwrap(),
             Route::Blob {
-                name: "a".into(),
-                digest: "sha256:ab".into()
+                name: name("a"),
+                digest: digest.clone()
             }
         );
         assert_eq!(
-            route("/v2/a/referrers/sha256:ab"),
+            route(&G, &format!("/v2/a/referrers/{d}")).unwrap(),
             Route::Referrers {
-                name: "a".into(),
-                digest: "sha256:ab".into()
+                name: name("a"),
+                digest
             }
         );
-        assert_eq!(route("/v2/manifests/x"), Route::NotFound);
-        assert_eq!(route("/v1/x"), Route::NotFound);
+        assert_eq!(route(&G, "/v2/manifests/x").unwrap(), Route::NotFound);
+        assert_eq!(route(&G, "/v1/x").unwrap(), Route::NotFound);
+    }
+
+    #[test]
+    fn unparsable_values_are_their_oci_errors() {
+        let code = |p: &str| route(&hyper::Method::PUT, p).unwrap_err().code.as_str();
+        assert_eq!(code("/v2/A/tags/list"), "NAME_INVALID");
+        assert_eq!(code("/v2/a/%2e%2e/b/tags/list"), "NAME_INVALID");
+        assert_eq!(code("/v2/a/manifests/bad!tag"), "MANIFEST_INVALID");
+        assert_eq!(code("/v2/a/blobs/sha256:xyz"), "DIGEST_INVALID");
+        assert_eq!(code("/v2/a/../b/blobs/uploads/"), "NAME_INVALID");
+        assert_eq!(code("/v2/a/blobs/uploads/nope"), "BLOB_UPLOAD_UNKNOWN");
     }
 
     #[test]

@@ -8,13 +8,15 @@ use http_body_util::BodyExt;
 use hyper::header::{CONTENT_LENGTH, CONTENT_RANGE};
 use hyper::{Response, StatusCode};
 
-use super::blobs::parse_digest;
 use super::body::{self, Body};
-use super::{App, Ctx, ReqBody, Result, respond, valid_name};
+use super::route::{parse_digest, parse_name};
+use super::{App, Ctx, ReqBody, Result, respond};
+use crate::registry::digest::Digest;
 use crate::registry::errors::{ApiError, Code};
+use crate::registry::names::{RepoName, UploadId};
 use crate::registry::store::CommitError;
 
-fn upload_unknown(id: &str) -> ApiError {
+fn upload_unknown(id: &UploadId) -> ApiError {
     ApiError::not_found(
         Code::BlobUploadUnknown,
         format!("upload {id} is unknown (finished, cancelled or expired)"),
@@ -23,12 +25,9 @@ fn upload_unknown(id: &str) -> ApiError {
 
 /// Refuses a tampered `_state` token; a missing one is accepted (the id is
 /// an unguessable UUID scoped to the repository).
-pub(super) fn check_id(app: &App, ctx: &Ctx, name: &str, id: &str) -> Result<()> {
-    if uuid::Uuid::parse_str(id).is_err() {
-        return Err(upload_unknown(id));
-    }
+pub(super) fn check_id(app: &App, ctx: &Ctx, name: &RepoName, id: &UploadId) -> Result<()> {
     if let Some(state) = ctx.query.get("_state")
-        && *state != app.upload_token(name, id)
+        && !app.upload_token_matches(name, id, state)
     {
         return Err(ApiError::bad_request(
             Code::BlobUploadInvalid,
@@ -38,7 +37,7 @@ pub(super) fn check_id(app: &App, ctx: &Ctx, name: &str, id: &str) -> Result<()>
     Ok(())
 }
 
-fn upload_location(app: &App, name: &str, id: &str) -> String {
+fn upload_location(app: &App, name: &RepoName, id: &UploadId) -> String {
     app.location(&format!(
         "/v2/{name}/blobs/uploads/{id}?_state={}",
         app.upload_token(name, id)
@@ -53,8 +52,8 @@ fn range_header(size: u64) -> String {
 fn session_response(
     app: &App,
     status: StatusCode,
-    name: &str,
-    id: &str,
+    name: &RepoName,
+    id: &UploadId,
     size: u64,
 ) -> Response<Body> {
     respond(
@@ -69,7 +68,7 @@ fn session_response(
     )
 }
 
-fn created(app: &App, name: &str, digest: &str) -> Response<Body> {
+fn created(app: &App, name: &RepoName, digest: &Digest) -> Response<Body> {
     respond(
         StatusCode::CREATED,
         &[
@@ -121,7 +120,12 @@ fn content_range(ctx: &Ctx) -> Result<Option<(u64, u64)>> {
 }
 
 /// Streams a request body into the upload; returns the bytes received.
-async fn receive(app: &App, name: &str, id: &str, incoming: &mut ReqBody) -> Result<(u64, bool)> {
+async fn receive(
+    app: &App,
+    name: &RepoName,
+    id: &UploadId,
+    incoming: &mut ReqBody,
+) -> Result<(u64, bool)> {
     let Some(mut incoming) = incoming.take() else {
         return Ok((0, true));
     };
@@ -168,7 +172,7 @@ fn check_received(expected: Option<u64>, received: u64, complete: bool) -> Resul
     Ok(())
 }
 
-fn commit_error(e: CommitError, id: &str) -> ApiError {
+fn commit_error(e: CommitError, id: &UploadId) -> ApiError {
     match e {
         CommitError::UnknownUpload => upload_unknown(id),
         CommitError::DigestMismatch { actual } => ApiError::bad_request(
@@ -182,22 +186,18 @@ fn commit_error(e: CommitError, id: &str) -> ApiError {
 pub(super) async fn start(
     app: &App,
     ctx: &Ctx,
-    name: &str,
+    name: &RepoName,
     incoming: &mut ReqBody,
 ) -> Result<Response<Body>> {
     app.check_writable()?;
     if let Some(mount) = ctx.query.get("mount") {
         let d = parse_digest(mount)?;
-        let from = ctx.query.get("from").filter(|f| !f.is_empty());
-        if let Some(from) = from {
-            valid_name(from)?;
-        }
-        if app
-            .store
-            .mount_blob(name, &d, from.map(String::as_str))
-            .await?
-        {
-            return Ok(created(app, name, &d.to_string()));
+        let from = match ctx.query.get("from").filter(|f| !f.is_empty()) {
+            Some(from) => Some(parse_name(from)?),
+            None => None,
+        };
+        if app.store.mount_blob(name, &d, from.as_ref()).await? {
+            return Ok(created(app, name, &d));
         }
     }
     if let Some(digest) = ctx.query.get("digest") {
@@ -218,13 +218,13 @@ pub(super) async fn start(
             app.store.cancel_upload(name, &id).await?;
             return Err(e);
         }
-        return Ok(created(app, name, &d.to_string()));
+        return Ok(created(app, name, &d));
     }
     let id = app.store.start_upload(name).await?;
     Ok(session_response(app, StatusCode::ACCEPTED, name, &id, 0))
 }
 
-pub(super) async fn status(app: &App, name: &str, id: &str) -> Result<Response<Body>> {
+pub(super) async fn status(app: &App, name: &RepoName, id: &UploadId) -> Result<Response<Body>> {
     let size = app
         .store
         .upload_size(name, id)
@@ -243,8 +243,8 @@ pub(super) async fn status(app: &App, name: &str, id: &str) -> Result<Response<B
 async fn append_chunk(
     app: &App,
     ctx: &Ctx,
-    name: &str,
-    id: &str,
+    name: &RepoName,
+    id: &UploadId,
     incoming: &mut ReqBody,
 ) -> Result<u64> {
     let size = app
@@ -283,8 +283,8 @@ async fn append_chunk(
 pub(super) async fn patch(
     app: &App,
     ctx: &Ctx,
-    name: &str,
-    id: &str,
+    name: &RepoName,
+    id: &UploadId,
     incoming: &mut ReqBody,
 ) -> Result<Response<Body>> {
     app.check_writable()?;
@@ -296,8 +296,8 @@ pub(super) async fn patch(
 pub(super) async fn finish(
     app: &App,
     ctx: &Ctx,
-    name: &str,
-    id: &str,
+    name: &RepoName,
+    id: &UploadId,
     incoming: &mut ReqBody,
 ) -> Result<Response<Body>> {
     app.check_writable()?;
@@ -317,10 +317,10 @@ pub(super) async fn finish(
         .commit_upload(name, id, &d)
         .await
         .map_err(|e| commit_error(e, id))?;
-    Ok(created(app, name, &d.to_string()))
+    Ok(created(app, name, &d))
 }
 
-pub(super) async fn cancel(app: &App, name: &str, id: &str) -> Result<Response<Body>> {
+pub(super) async fn cancel(app: &App, name: &RepoName, id: &UploadId) -> Result<Response<Body>> {
     app.check_writable()?;
     let _guard = app.store.lock_upload(name, id).await;
     if !app.store.cancel_upload(name, id).await? {

@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::registry::digest::Digest;
 use crate::registry::manifest::{self, Manifest};
+use crate::registry::names::{RepoName, Tag};
 use crate::registry::paths;
 use crate::registry::storage::{StorageDriver, StorageError};
 use crate::registry::store::scan_digest_dirs;
@@ -17,7 +18,7 @@ pub(super) struct RepoPlan {
     /// Configs and layers of kept manifests (their `_layers` links stay).
     pub blobs: HashSet<Digest>,
     /// Tags whose history (`tags/<tag>/index/`) lists a revision.
-    pub tag_history: HashMap<Digest, Vec<String>>,
+    pub tag_history: HashMap<Digest, Vec<Tag>>,
 }
 
 fn read_link(drv: &dyn StorageDriver, path: &str) -> Option<Digest> {
@@ -28,7 +29,7 @@ fn read_link(drv: &dyn StorageDriver, path: &str) -> Option<Digest> {
 /// Computes what `name` keeps.
 pub(super) fn mark_repository(
     drv: &dyn StorageDriver,
-    name: &str,
+    name: &RepoName,
     delete_untagged: bool,
 ) -> Result<RepoPlan, StorageError> {
     let revisions: Vec<Digest> = scan_digest_dirs(drv, &paths::revisions_root(name))?
@@ -55,8 +56,12 @@ pub(super) fn mark_repository(
         Err(e) if e.is_not_found() => Vec::new(),
         Err(e) => return Err(e),
     };
-    let mut tag_history: HashMap<Digest, Vec<String>> = HashMap::new();
+    let mut tag_history: HashMap<Digest, Vec<Tag>> = HashMap::new();
     for tag in tags {
+        // A directory whose name is no tag cannot have come through the API.
+        let Ok(tag) = Tag::parse(&tag) else {
+            continue;
+        };
         if let Some(d) = read_link(drv, &paths::tag_current_link(name, &tag)) {
             roots.push(d);
         }

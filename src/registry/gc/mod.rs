@@ -24,6 +24,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde::Serialize;
 
 use super::digest::Digest;
+use super::names::RepoName;
 use super::storage::{StorageDriver, StorageError};
 use super::store::scan_repositories;
 
@@ -72,7 +73,7 @@ pub(crate) struct Marked {
     start: SystemTime,
     cutoff: SystemTime,
     opts: GcOptions,
-    plans: Vec<(String, mark::RepoPlan)>,
+    plans: Vec<(RepoName, mark::RepoPlan)>,
     marked: HashSet<Digest>,
 }
 
@@ -116,7 +117,7 @@ impl Marked {
             dry_run: self.opts.dry_run,
             ..Default::default()
         };
-        let mut names: Vec<String> = self.plans.iter().map(|(n, _)| n.clone()).collect();
+        let mut names: Vec<RepoName> = self.plans.iter().map(|(n, _)| n.clone()).collect();
         let upload_repos = match self.opts.upload_age {
             Some(_) => scan_repositories(drv, "_uploads")?,
             None => Vec::new(),
@@ -129,7 +130,7 @@ impl Marked {
         let mut repos: Vec<RepoReport> = names
             .iter()
             .map(|n| RepoReport {
-                name: n.clone(),
+                name: n.to_string(),
                 ..Default::default()
             })
             .collect();
@@ -185,6 +186,8 @@ mod tests {
     /// the claim touches it under the shared lock and the sweep re-checks.
     #[tokio::test(flavor = "multi_thread")]
     async fn a_claim_between_mark_and_sweep_keeps_the_blob() {
+        let app = RepoName::parse("app").unwrap();
+        let v1 = crate::registry::names::Tag::parse("v1").unwrap();
         let dir = tempfile::tempdir().unwrap();
         let drv = Arc::new(FsDriver::new(dir.path()));
         let store = Store::new(drv.clone());
@@ -195,9 +198,9 @@ mod tests {
                 .driver()
                 .put_content(&paths::blob_data(d), bytes)
                 .unwrap();
-            store.link_blob("app", d).await.unwrap();
+            store.link_blob(&app, d).await.unwrap();
             age(&drv, &paths::blob_data(d));
-            age(&drv, &paths::layer_link("app", d));
+            age(&drv, &paths::layer_link(&app, d));
         }
         // An old manifest keeps the config only, so the layer is garbage.
         let m1 = format!(
@@ -205,7 +208,7 @@ mod tests {
         );
         let d1 = Digest::sha256_of(m1.as_bytes());
         store
-            .put_manifest("app", &d1, m1.into_bytes(), Some("v1"))
+            .put_manifest(&app, &d1, m1.into_bytes(), Some(&v1))
             .await
             .unwrap();
         let opts = GcOptions {
@@ -226,7 +229,7 @@ mod tests {
         );
         // A client saw the layer (HEAD) and now pushes a manifest using it.
         let gc_lock = store.gc_shared().await.unwrap();
-        assert!(store.claim_blob("app", &layer).await.unwrap());
+        assert!(store.claim_blob(&app, &layer).await.unwrap());
         drop(gc_lock);
         let report = {
             let drv = drv.clone();
@@ -236,10 +239,10 @@ mod tests {
         };
         assert_eq!(report.blobs_removed, 0, "{report:?}");
         assert!(drv.root().join(paths::blob_data(&layer)).exists());
-        assert!(store.repo_blob_size("app", &layer).await.unwrap().is_some());
+        assert!(store.repo_blob_size(&app, &layer).await.unwrap().is_some());
         // Without the claim, the same sweep removes it.
         age(&drv, &paths::blob_data(&layer));
-        age(&drv, &paths::layer_link("app", &layer));
+        age(&drv, &paths::layer_link(&app, &layer));
         let report = tokio::task::spawn_blocking(move || {
             collect(
                 drv.as_ref(),

@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 use super::mark::RepoPlan;
 use super::{GcReport, RepoReport};
 use crate::registry::digest::Digest;
+use crate::registry::names::{RepoName, UploadId};
 use crate::registry::paths;
 use crate::registry::storage::{StorageDriver, StorageError};
 use crate::registry::store::scan_digest_dirs;
@@ -68,7 +69,7 @@ impl<'a> Sweeper<'a> {
     pub(super) fn queue_repository(
         &mut self,
         repo: usize,
-        name: &str,
+        name: &RepoName,
         plan: &RepoPlan,
     ) -> Result<(), StorageError> {
         for d in plan.revisions.iter().filter(|d| !plan.kept.contains(*d)) {
@@ -106,7 +107,7 @@ impl<'a> Sweeper<'a> {
     pub(super) fn queue_uploads(
         &mut self,
         repo: usize,
-        name: &str,
+        name: &RepoName,
         now: SystemTime,
         age: Duration,
     ) -> Result<(), StorageError> {
@@ -120,6 +121,9 @@ impl<'a> Sweeper<'a> {
             Err(e) => return Err(e),
         };
         for id in ids {
+            let Ok(id) = UploadId::parse(&id) else {
+                continue;
+            };
             self.candidates.push(Candidate {
                 marker: paths::upload_data(name, &id),
                 dirs: vec![paths::upload_dir(name, &id)],

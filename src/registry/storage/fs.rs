@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::flush::{self, Flushes};
 
-use super::{FileInfo, FileWriter, LockGuard, StorageDriver, StorageError};
+use super::{FileInfo, FileWriter, LockGuard, MappableFile, StorageDriver, StorageError};
 
 /// Storage in a local directory.
 pub(crate) struct FsDriver {
@@ -44,26 +44,6 @@ impl FsDriver {
     fn full(&self, path: &str) -> PathBuf {
         self.root.join(path)
     }
-}
-
-/// Local filesystems, by `statfs` magic: unlinking a file there never
-/// invalidates an open mapping of it. Anything else (NFS, SMB, FUSE, Ceph,
-/// 9p, ...) is read instead of mapped.
-fn is_local_filesystem(file: &File) -> bool {
-    const LOCAL: [u32; 11] = [
-        0xEF53,      // ext2/3/4
-        0x5846_5342, // xfs
-        0x9123_683E, // btrfs
-        0x0102_1994, // tmpfs
-        0x8584_58F6, // ramfs
-        0x794C_7630, // overlayfs
-        0x2FC1_2FC1, // zfs
-        0xF2F5_2010, // f2fs
-        0xCA45_1A4E, // bcachefs
-        0x3153_464A, // jfs
-        0x5265_4973, // reiserfs
-    ];
-    rustix::fs::fstatfs(file).is_ok_and(|st| LOCAL.contains(&(st.f_type as u32)))
 }
 
 fn sync_dir(dir: &Path) {
@@ -171,9 +151,18 @@ impl StorageDriver for FsDriver {
         Ok(Box::new(f))
     }
 
-    fn mappable(&self, path: &str) -> Result<Option<File>, StorageError> {
+    // Vouches for the one precondition of mapping (see MappableFile::new).
+    #[allow(unsafe_code)]
+    fn mappable(&self, path: &str) -> Result<Option<MappableFile>, StorageError> {
         let file = File::open(self.full(path)).map_err(|e| StorageError::from_io(path, e))?;
-        Ok(is_local_filesystem(&file).then_some(file))
+        if !crate::platform::is_local_filesystem(&file) {
+            return Ok(None);
+        }
+        // SAFETY: this driver publishes blobs by rename and removes them by
+        // unlink, never truncating or writing one in place, and the file is
+        // on a local filesystem (checked above), where unlinking keeps
+        // mappings valid.
+        Ok(Some(unsafe { MappableFile::new(file) }))
     }
 
     fn writer(&self, path: &str, append: bool) -> Result<Box<dyn FileWriter>, StorageError> {

@@ -6,11 +6,15 @@
 
 mod flush;
 pub(crate) mod fs;
+#[allow(unsafe_code)]
+mod mapping;
 #[cfg(target_os = "linux")]
 mod nowait;
 
 use std::io::{Read, Write};
 use std::time::SystemTime;
+
+pub(crate) use mapping::MappableFile;
 
 /// What a path is.
 #[derive(Debug, Clone, Copy)]
@@ -27,7 +31,7 @@ pub(crate) enum StorageError {
     NotFound(String),
     #[error("storage is full writing {0}")]
     Full(String),
-    #[error("storage error at {path}: {source}")]
+    #[error("storage error at {path}")]
     Io {
         path: String,
         #[source]
@@ -95,7 +99,7 @@ pub(crate) trait StorageDriver: Send + Sync + 'static {
     /// (a mapping of a file that shrinks faults with SIGBUS). Backends
     /// without such files, or on network filesystems where another host's
     /// delete invalidates a mapping, answer `None` and are read instead.
-    fn mappable(&self, _path: &str) -> Result<Option<std::fs::File>, StorageError> {
+    fn mappable(&self, _path: &str) -> Result<Option<MappableFile>, StorageError> {
         Ok(None)
     }
     /// Opens for writing; `append` continues an existing file.
