@@ -50,16 +50,33 @@ pub(crate) fn summary_heading() {
     heading(8, "Summary");
 }
 
+/// `~/x` as people type it at a prompt.
+fn expand_home(s: &str) -> PathBuf {
+    match (s.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(s),
+    }
+}
+
+/// What the wizard needs to check answers as they are given.
+pub(crate) struct Checks<'a> {
+    /// Whether a port can be used (free, or held by this registry).
+    pub port_ok: &'a dyn Fn(u16) -> Result<(), String>,
+    /// Whether brought certificate files can serve the hosts answered.
+    pub provided_ok: &'a dyn Fn(&ProvidedFiles, &Setup) -> Result<(), String>,
+}
+
 /// Asks every question, starting from the answers in `setup`.
-/// `port_ok` says whether a port can be used (free, or held by this
-/// registry).
 pub(crate) fn run(
     setup: &mut Setup,
     stores: &mut Vec<StoreKind>,
     trust_root: &Path,
     provided: &mut ProvidedFiles,
-    port_ok: &dyn Fn(u16) -> Result<(), String>,
+    checks: &Checks<'_>,
 ) -> Result<(), WizardError> {
+    // A selection menu hides the cursor; Ctrl-C must not leave it hidden.
+    crate::platform::restore_cursor_on_interrupt();
+    let port_ok = checks.port_ok;
     heading(1, "Target");
     let targets = [
         (
@@ -90,7 +107,7 @@ pub(crate) fn run(
         )
         .default(setup.hosts.join(", "))
         .validate_with(|s: &String| -> Result<(), String> {
-            let list = split_list(s);
+            let list = split_list(s, true);
             if list.is_empty() {
                 return Err("give at least one name or address".into());
             }
@@ -100,7 +117,7 @@ pub(crate) fn run(
             Ok(())
         })
         .interact_text()?;
-    setup.hosts = split_list(&hosts);
+    setup.hosts = split_list(&hosts, true);
     let mut default_port = setup.port;
     if let Err(why) = port_ok(default_port) {
         crate::ui::info(format_args!("  {why}"));
@@ -153,7 +170,7 @@ pub(crate) fn run(
                 Input::<String>::new()
                     .with_prompt(prompt)
                     .validate_with(|s: &String| {
-                        if Path::new(s).is_file() {
+                        if expand_home(s).is_file() {
                             Ok(())
                         } else {
                             Err(format!("{s} is not a file"))
@@ -162,11 +179,21 @@ pub(crate) fn run(
             if let Some(c) = current {
                 input = input.default(c.display().to_string());
             }
-            Ok(PathBuf::from(input.interact_text()?))
+            Ok(expand_home(&input.interact_text()?))
         };
-        provided.cert = Some(ask("Certificate (PEM)", &provided.cert)?);
-        provided.key = Some(ask("Private key (PEM)", &provided.key)?);
-        provided.ca = Some(ask("CA certificate clients trust", &provided.ca)?);
+        // Checked at once against the hosts answered, so a certificate
+        // that cannot serve them is asked again, not found after the plan.
+        loop {
+            provided.cert = Some(ask("Certificate (PEM)", &provided.cert)?);
+            provided.key = Some(ask("Private key (PEM)", &provided.key)?);
+            provided.ca = Some(ask("CA certificate clients trust", &provided.ca)?);
+            match (checks.provided_ok)(provided, setup) {
+                Ok(()) => break,
+                Err(why) => crate::ui::info(format_args!(
+                    "  {why}\n  Give other files (Ctrl-C to stop)."
+                )),
+            }
+        }
     }
 
     heading(4, "Users");
@@ -174,7 +201,7 @@ pub(crate) fn run(
         .with_prompt("htpasswd users, comma-separated")
         .default(setup.users.join(", "))
         .validate_with(|s: &String| -> Result<(), String> {
-            let list = split_list(s);
+            let list = split_list(s, false);
             if list.is_empty() {
                 return Err("at least one user".into());
             }
@@ -184,7 +211,7 @@ pub(crate) fn run(
             Ok(())
         })
         .interact_text()?;
-    setup.users = split_list(&users);
+    setup.users = split_list(&users, false);
 
     heading(5, "Storage");
     setup.storage.data_dir = Input::new()
@@ -212,11 +239,9 @@ pub(crate) fn run(
         .with_prompt("Garbage collection schedule (cron)")
         .default(setup.storage.gc_schedule.clone())
         .validate_with(|s: &String| {
-            if s.split_whitespace().count() == 5 {
-                Ok(())
-            } else {
-                Err("five fields: minute hour day month weekday")
-            }
+            s.parse::<crate::cron::Schedule>()
+                .map(|_| ())
+                .map_err(|e| e.to_string())
         })
         .interact_text()?;
 
@@ -343,10 +368,18 @@ fn kubernetes_options(setup: &mut Setup) -> Result<(), WizardError> {
     Ok(())
 }
 
-fn split_list(s: &str) -> Vec<String> {
+/// A comma-separated answer; host names may also be separated by spaces
+/// and are lower-cased, user names are kept as typed (a space inside one
+/// is then refused, not turned into two users).
+fn split_list(s: &str, hosts: bool) -> Vec<String> {
+    let separators: &[char] = if hosts { &[',', ' '] } else { &[','] };
     let mut out: Vec<String> = Vec::new();
-    for item in s.split([',', ' ']).map(str::trim).filter(|x| !x.is_empty()) {
-        let item = item.to_ascii_lowercase();
+    for item in s.split(separators).map(str::trim).filter(|x| !x.is_empty()) {
+        let item = if hosts {
+            item.to_ascii_lowercase()
+        } else {
+            item.to_string()
+        };
         if !out.contains(&item) {
             out.push(item);
         }
@@ -371,13 +404,7 @@ pub(crate) fn ask_password(user: &str) -> Result<(String, PasswordOrigin), Wizar
     let pw = Password::new()
         .with_prompt(format!("Password for {user}"))
         .with_confirmation("Repeat it", "The passwords do not match")
-        .validate_with(|p: &String| {
-            if p.len() < 8 {
-                Err("at least 8 characters")
-            } else {
-                Ok(())
-            }
-        })
+        .validate_with(|p: &String| crate::secret::check_policy(p).map_err(|e| e.to_string()))
         .interact()?;
     Ok((pw, PasswordOrigin::Given))
 }
@@ -397,8 +424,10 @@ mod tests {
     #[test]
     fn lists_are_split_lowercased_and_deduplicated() {
         assert_eq!(
-            split_list("Reg.lan, 10.0.0.1 reg.lan,,localhost"),
+            split_list("Reg.lan, 10.0.0.1 reg.lan,,localhost", true),
             vec!["reg.lan", "10.0.0.1", "localhost"]
         );
+        assert_eq!(split_list("alice, bad user", false), vec!["alice", "bad user"]);
+        assert_eq!(expand_home("~/x.crt"), PathBuf::from(std::env::var("HOME").unwrap()).join("x.crt"));
     }
 }

@@ -140,8 +140,19 @@ pub(crate) fn run(mut req: Request) -> anyhow::Result<()> {
                 check_port(p)
             }
         };
+        let provided_ok = |files: &crate::wizard::ProvidedFiles, s: &Setup| -> Result<(), String> {
+            match (&files.cert, &files.key, &files.ca) {
+                (Some(c), Some(k), Some(ca)) => provided::check(&provided_tls(c, k, ca), s)
+                    .map_err(|e| ui::error_lines(&e).join(" ").trim_start_matches("error: ").to_string()),
+                _ => Err("give the certificate, its key and the CA".into()),
+            }
+        };
+        let checks = crate::wizard::Checks {
+            port_ok: &port_ok,
+            provided_ok: &provided_ok,
+        };
         let mut stores = setup.trust.clone().unwrap_or_else(|| trust::detect(&root));
-        crate::wizard::run(&mut setup, &mut stores, &root, &mut req.provided, &port_ok)?;
+        crate::wizard::run(&mut setup, &mut stores, &root, &mut req.provided, &checks)?;
         setup.trust = Some(stores);
     }
     setup.validate()?;
@@ -201,6 +212,9 @@ pub(crate) fn run(mut req: Request) -> anyhow::Result<()> {
         exe: std::env::current_exe().context("cannot find the regctl binary")?,
     };
     let the_plan = plan::plan(&setup, &opts, &facts, &rendered);
+    if !req.dry_run {
+        preflight_writable(&dir)?;
+    }
     if req.interactive {
         crate::wizard::summary_heading();
     }
@@ -218,7 +232,6 @@ pub(crate) fn run(mut req: Request) -> anyhow::Result<()> {
         outln!("nothing was changed");
         return Ok(());
     }
-    preflight_writable(&dir)?;
     let ctx = ApplyContext {
         setup: &setup,
         layout: &layout,

@@ -17,7 +17,9 @@ mod residency;
 pub(crate) use filesystem::{is_local_filesystem, read_ahead};
 pub(crate) use memory::{keep_request_buffers, release_startup_memory};
 pub(crate) use ownership::{chown_path, owner_of, set_owner, uid_of_user};
-pub(crate) use process::{Signal, is_root, process_is_serve, raise_fd_limit, send_signal};
+pub(crate) use process::{
+    Signal, is_root, process_is_serve, raise_fd_limit, restore_cursor_on_interrupt, send_signal,
+};
 pub(crate) use residency::page_resident;
 
 #[cfg(not(unix))]

@@ -67,3 +67,27 @@ pub(crate) fn raise_fd_limit() -> Option<u64> {
     }
     getrlimit(Resource::Nofile).current
 }
+
+/// Shows the terminal's cursor again if the person presses Ctrl-C while a
+/// selection menu has hidden it, then ends with the usual 130. Only
+/// async-signal-safe calls run in the handler (write and _exit).
+#[allow(unsafe_code)]
+pub(crate) fn restore_cursor_on_interrupt() {
+    extern "C" fn on_interrupt(_: libc::c_int) {
+        const SHOW_CURSOR: &[u8] = b"\x1b[?25h\n";
+        // SAFETY: write(2) and _exit(2) are async-signal-safe; the buffer
+        // is a static.
+        unsafe {
+            libc::write(2, SHOW_CURSOR.as_ptr().cast(), SHOW_CURSOR.len());
+            libc::_exit(130);
+        }
+    }
+    // SAFETY: installs a handler that only calls async-signal-safe
+    // functions; the sigaction struct is fully initialised.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_interrupt as extern "C" fn(libc::c_int) as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
+    }
+}

@@ -167,13 +167,20 @@ impl Authenticator {
         })
     }
 
+    /// Re-reads the file now (SIGHUP), changed or not.
+    pub(crate) fn reload_now(&self) {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.stamp = None;
+        self.refresh(&mut st, true);
+    }
+
     /// The `WWW-Authenticate` challenge.
     pub(crate) fn challenge(&self) -> String {
         format!("Basic realm=\"{}\"", self.realm.replace('"', "'"))
     }
 
-    fn refresh(&self, st: &mut State) {
-        if st.checked.elapsed() < RECHECK {
+    fn refresh(&self, st: &mut State, force: bool) {
+        if !force && st.checked.elapsed() < RECHECK {
             return;
         }
         st.checked = Instant::now();
@@ -211,7 +218,7 @@ impl Authenticator {
         // answer's timing does not tell whether a user exists.
         let (hash, refusal) = {
             let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            self.refresh(&mut st);
+            self.refresh(&mut st, false);
             if st.verified.contains(&key) {
                 return AuthOutcome::Allowed(user);
             }

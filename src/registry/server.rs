@@ -51,6 +51,7 @@ pub(crate) struct Server {
     listener: TcpListener,
     app: Arc<App>,
     tls: Option<tokio_rustls::TlsAcceptor>,
+    serving: Option<Arc<tls::ServingCert>>,
     config: Config,
     healthy: Arc<AtomicBool>,
 }
@@ -79,13 +80,13 @@ impl Server {
             path: root.clone(),
             source,
         })?;
-        let tls = match &config.http.tls {
+        let (tls, serving) = match &config.http.tls {
             Some(t) => {
-                let cfg = tls::server_config(t)?;
+                let (cfg, serving) = tls::server_config(t)?;
                 tls::log_certificate_findings(t);
-                Some(tokio_rustls::TlsAcceptor::from(cfg))
+                (Some(tokio_rustls::TlsAcceptor::from(cfg)), Some(serving))
             }
-            None => None,
+            None => (None, None),
         };
         let auth = match &config.auth {
             Some(a) => Some(Authenticator::load(&a.realm, a.path.clone())?),
@@ -150,6 +151,7 @@ impl Server {
             listener,
             app,
             tls,
+            serving,
             config,
             healthy,
         })
@@ -161,9 +163,11 @@ impl Server {
             listener,
             app,
             tls,
+            serving,
             config,
             healthy,
         } = self;
+        spawn_reloads(app.clone(), serving);
         maintenance::spawn_purging(app.store.clone(), config.storage.uploadpurging.clone());
         maintenance::spawn_health(app.store.clone(), config.health.clone(), healthy);
         let purging = &config.storage.uploadpurging;
@@ -325,6 +329,34 @@ pub(super) fn init_logging(cfg: &Config) {
             builder.fmt_fields(fields).try_init()
         }
     };
+}
+
+/// Every two seconds the certificate files are checked for a change, and
+/// SIGHUP reloads certificate and users at once: renewals, rotations and
+/// `regctl user` changes take effect without a restart.
+fn spawn_reloads(app: Arc<App>, serving: Option<Arc<tls::ServingCert>>) {
+    if let Some(serving) = serving.clone() {
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                serving.refresh(false);
+            }
+        });
+    }
+    let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+        return;
+    };
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading the certificate and the users");
+            if let Some(s) = &serving {
+                s.refresh(true);
+            }
+            if let Some(auth) = &app.auth {
+                auth.reload_now();
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -34,15 +34,112 @@ fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
     Ok(certs)
 }
 
-/// Builds the server config: TLS 1.2+ (or 1.3 only), h2 and http/1.1, and
-/// client certificate verification when `clientcas` is set.
-pub(crate) fn server_config(tls: &TlsConfig) -> Result<Arc<rustls::ServerConfig>, TlsError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+/// The certificate and key files' identity: a change of either reloads.
+type Stamp = Vec<Option<(std::time::SystemTime, u64)>>;
+
+fn stamp(tls: &TlsConfig) -> Stamp {
+    [&tls.certificate, &tls.key]
+        .iter()
+        .map(|p| {
+            let m = std::fs::metadata(p).ok()?;
+            Some((m.modified().ok()?, m.len()))
+        })
+        .collect()
+}
+
+/// The serving certificate, reloaded when its files change or on SIGHUP,
+/// so a renewed or rotated certificate is served without a restart and
+/// without dropping a connection (each handshake asks for the current one).
+pub(crate) struct ServingCert {
+    tls: TlsConfig,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    current: std::sync::RwLock<(Arc<rustls::sign::CertifiedKey>, Stamp)>,
+}
+
+impl std::fmt::Debug for ServingCert {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServingCert").field("certificate", &self.tls.certificate).finish()
+    }
+}
+
+fn load_pair(
+    tls: &TlsConfig,
+    provider: &rustls::crypto::CryptoProvider,
+) -> Result<Arc<rustls::sign::CertifiedKey>, TlsError> {
     let certs = load_certs(&tls.certificate)?;
     let key = PrivateKeyDer::from_pem_file(&tls.key).map_err(|e| TlsError::Key {
         path: tls.key.clone(),
         message: e.to_string(),
     })?;
+    rustls::sign::CertifiedKey::from_der(certs, key, provider)
+        .map(Arc::new)
+        .map_err(|e| {
+            TlsError::Config(format!(
+                "{} and {} do not form a usable pair: {e}",
+                tls.certificate.display(),
+                tls.key.display()
+            ))
+        })
+}
+
+impl ServingCert {
+    fn load(tls: &TlsConfig, provider: Arc<rustls::crypto::CryptoProvider>) -> Result<Self, TlsError> {
+        let stamp = stamp(tls);
+        let pair = load_pair(tls, &provider)?;
+        Ok(ServingCert {
+            tls: tls.clone(),
+            provider,
+            current: std::sync::RwLock::new((pair, stamp)),
+        })
+    }
+
+    /// Loads the files again when they changed (or always with `force`).
+    /// A pair caught half-written (a key without its certificate yet) keeps
+    /// the one being served and is tried again at the next check.
+    pub(crate) fn refresh(&self, force: bool) -> bool {
+        let now = stamp(&self.tls);
+        {
+            let current = self.current.read().unwrap_or_else(|p| p.into_inner());
+            if !force && current.1 == now {
+                return false;
+            }
+        }
+        match load_pair(&self.tls, &self.provider) {
+            Ok(pair) => {
+                let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+                let changed = current.0.cert != pair.cert;
+                *current = (pair, now);
+                if changed {
+                    tracing::info!(certificate = %self.tls.certificate.display(), "TLS certificate reloaded");
+                    log_certificate_findings(&self.tls);
+                }
+                changed
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "TLS certificate changed but cannot be loaded yet; serving the previous one");
+                false
+            }
+        }
+    }
+}
+
+impl rustls::server::ResolvesServerCert for ServingCert {
+    fn resolve(
+        &self,
+        _hello: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(self.current.read().unwrap_or_else(|p| p.into_inner()).0.clone())
+    }
+}
+
+/// Builds the server config: TLS 1.2+ (or 1.3 only), h2 and http/1.1, and
+/// client certificate verification when `clientcas` is set; the
+/// certificate comes from the returned [`ServingCert`], which reloads.
+pub(crate) fn server_config(
+    tls: &TlsConfig,
+) -> Result<(Arc<rustls::ServerConfig>, Arc<ServingCert>), TlsError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let serving = Arc::new(ServingCert::load(tls, provider.clone())?);
     let versions: &[&rustls::SupportedProtocolVersion] = if tls.minimumtls == "tls1.3" {
         &[&rustls::version::TLS13]
     } else {
@@ -69,15 +166,12 @@ pub(crate) fn server_config(tls: &TlsConfig) -> Result<Arc<rustls::ServerConfig>
                 .map_err(|e| TlsError::Config(e.to_string()))?;
         builder.with_client_cert_verifier(verifier)
     };
-    let mut config = builder.with_single_cert(certs, key).map_err(|e| {
-        TlsError::Config(format!(
-            "{} and {} do not form a usable pair: {e}",
-            tls.certificate.display(),
-            tls.key.display()
-        ))
-    })?;
+    let mut config = builder.with_cert_resolver(serving.clone());
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    // The server's order of cipher suites (the provider's: AES-GCM and
+    // ChaCha20 with forward secrecy only), not the client's.
+    config.ignore_client_order = true;
+    Ok((Arc::new(config), serving))
 }
 
 /// Logs what `regctl cert inspect` would say about the serving certificate,
