@@ -427,7 +427,13 @@ mod tests {
             split_list("Reg.lan, 10.0.0.1 reg.lan,,localhost", true),
             vec!["reg.lan", "10.0.0.1", "localhost"]
         );
-        assert_eq!(split_list("alice, bad user", false), vec!["alice", "bad user"]);
-        assert_eq!(expand_home("~/x.crt"), PathBuf::from(std::env::var("HOME").unwrap()).join("x.crt"));
+        assert_eq!(
+            split_list("alice, bad user", false),
+            vec!["alice", "bad user"]
+        );
+        assert_eq!(
+            expand_home("~/x.crt"),
+            PathBuf::from(std::env::var("HOME").unwrap()).join("x.crt")
+        );
     }
 }

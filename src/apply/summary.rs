@@ -42,21 +42,22 @@ pub(crate) fn summary(ctx: &ApplyContext<'_>, report: &Report) {
     match s.target {
         Target::Kubernetes => kubernetes_next(ctx, report),
         _ => {
-            if !report.started && !report.self_test.is_empty() {
-                // Already running and proven: nothing to start.
-            } else if !report.started {
+            let running = report.started || !report.self_test.is_empty();
+            let trusted_here = !report.trusted.is_empty() || s.tls == TlsMode::None;
+            if !running {
                 outln!("  regctl start --dir {root}      # nothing was started (--no-start)");
             }
-            let trusted_here = !report.trusted.is_empty() || s.tls == TlsMode::None;
-            if trusted_here || report.self_test.iter().any(|p| p.step == "login") {
-                outln!("  docker login {host} -u {user}");
-                outln!("  docker tag IMAGE {host}/IMAGE");
-                outln!("  docker push {host}/IMAGE");
-            } else if s.tls != TlsMode::None {
+            if !trusted_here {
                 outln!(
                     "  This machine's clients do not trust the CA yet: sudo regctl trust install --dir {root}"
                 );
-                outln!("  then: docker login {host} -u {user}");
+            }
+            if running && trusted_here {
+                outln!("  docker login {host} -u {user}");
+                outln!("  docker tag IMAGE {host}/IMAGE");
+                outln!("  docker push {host}/IMAGE");
+            } else if running {
+                outln!("  then log in: docker login {host} -u {user}");
             }
         }
     }

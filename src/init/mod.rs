@@ -143,7 +143,12 @@ pub(crate) fn run(mut req: Request) -> anyhow::Result<()> {
         let provided_ok = |files: &crate::wizard::ProvidedFiles, s: &Setup| -> Result<(), String> {
             match (&files.cert, &files.key, &files.ca) {
                 (Some(c), Some(k), Some(ca)) => provided::check(&provided_tls(c, k, ca), s)
-                    .map_err(|e| ui::error_lines(&e).join(" ").trim_start_matches("error: ").to_string()),
+                    .map_err(|e| {
+                        ui::error_lines(&e)
+                            .join(" ")
+                            .trim_start_matches("error: ")
+                            .to_string()
+                    }),
                 _ => Err("give the certificate, its key and the CA".into()),
             }
         };

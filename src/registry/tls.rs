@@ -58,7 +58,9 @@ pub(crate) struct ServingCert {
 
 impl std::fmt::Debug for ServingCert {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServingCert").field("certificate", &self.tls.certificate).finish()
+        f.debug_struct("ServingCert")
+            .field("certificate", &self.tls.certificate)
+            .finish()
     }
 }
 
@@ -83,7 +85,10 @@ fn load_pair(
 }
 
 impl ServingCert {
-    fn load(tls: &TlsConfig, provider: Arc<rustls::crypto::CryptoProvider>) -> Result<Self, TlsError> {
+    fn load(
+        tls: &TlsConfig,
+        provider: Arc<rustls::crypto::CryptoProvider>,
+    ) -> Result<Self, TlsError> {
         let stamp = stamp(tls);
         let pair = load_pair(tls, &provider)?;
         Ok(ServingCert {
@@ -128,7 +133,13 @@ impl rustls::server::ResolvesServerCert for ServingCert {
         &self,
         _hello: rustls::server::ClientHello<'_>,
     ) -> Option<Arc<rustls::sign::CertifiedKey>> {
-        Some(self.current.read().unwrap_or_else(|p| p.into_inner()).0.clone())
+        Some(
+            self.current
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .0
+                .clone(),
+        )
     }
 }
 

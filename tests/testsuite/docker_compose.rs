@@ -72,7 +72,7 @@ impl Drop for Cleanup {
         let _ = regctl()
             .arg("--dir")
             .arg(&self.dir)
-            .args(["trust", "uninstall", "--registry", &self.registry])
+            .args(["trust", "uninstall"])
             .output();
         let _ = docker(&self.docker_config, &["logout", &self.registry]);
         for image in &self.images {
@@ -185,6 +185,8 @@ fn wait_healthy(dir: &Path) {
 
 fn flow(engine: &str, octet: u8) {
     require_engine();
+    // The bundled image `regctl:VERSION` is shared and removed at the end.
+    let _host = crate::common::host_lock();
     let tmp = tempfile::tempdir().unwrap();
     // The directory name is the compose project name: one per engine.
     let dir = tmp.path().join(format!("registry-{engine}"));
@@ -341,4 +343,195 @@ fn bundled_engine_with_docker() {
 #[test]
 fn distribution_engine_with_docker() {
     flow("distribution", 221 + (std::process::id() % 20) as u8);
+}
+
+fn login_as(config: &Path, registry: &str, user: &str, password: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new("docker")
+        .env("DOCKER_CONFIG", config)
+        .args(["login", registry, "-u", user, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(password.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn served_serial(port: u16) -> String {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "openssl s_client -connect 127.0.0.1:{port} </dev/null 2>/dev/null | openssl x509 -noout -serial"
+        ))
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Day two on compose, with the Docker engine on a non-loopback address:
+/// users come and go without a restart (and the container can read the
+/// file), a re-run of init changes nothing, a renewed certificate is
+/// served by the same container process, the lifecycle commands act on
+/// the compose project, and uninstalling trust leaves nothing.
+#[test]
+fn compose_day_two() {
+    require_engine();
+    let _host = crate::common::host_lock();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("registry-day-two");
+    let docker_config = tmp.path().join("docker-config");
+    std::fs::create_dir_all(&docker_config).unwrap();
+    let port = free_port();
+    let net = format!("regctl-e2e-day-two-{}", std::process::id());
+    let mut cleanup = Cleanup {
+        dir: dir.clone(),
+        docker_config: docker_config.clone(),
+        registry: String::new(),
+        network: net.clone(),
+        images: vec![concat!("regctl:", env!("CARGO_PKG_VERSION")).to_string()],
+    };
+    let gateway = network(&net, 241 + (std::process::id() % 10) as u8);
+    let registry = format!("{gateway}:{port}");
+    cleanup.registry = registry.clone();
+    let regctl_in = |args: &[&str], stdin: &str| {
+        let out = regctl()
+            .arg("--dir")
+            .arg(&dir)
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+        text(&out)
+    };
+    std::fs::create_dir_all("/etc/docker").unwrap();
+    regctl_in(
+        &[
+            "init",
+            "--yes",
+            "--target",
+            "compose",
+            "--host",
+            &gateway,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--store",
+            "docker",
+            "--user",
+            "e2e",
+            "--password-stdin",
+        ],
+        PASSWORD,
+    );
+    wait_healthy(&dir);
+    assert!(
+        login_as(&docker_config, &registry, "e2e", PASSWORD)
+            .status
+            .success()
+    );
+
+    // A user added: the container (uid 65532) reads the file, no restart.
+    let container = |dir: &Path| {
+        let id = Command::new("docker-compose")
+            .args(["ps", "-q", "registry"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        let id = String::from_utf8_lossy(&id.stdout).trim().to_string();
+        docker_ok(
+            Path::new("/nonexistent"),
+            &["inspect", "-f", "{{.State.Pid}}", &id],
+        )
+        .trim()
+        .to_string()
+    };
+    let pid = container(&dir);
+    regctl_in(
+        &["user", "add", "alice", "--password-stdin"],
+        "alice-password",
+    );
+    let wait = |want: bool| {
+        crate::common::wait_until(
+            Duration::from_secs(15),
+            Duration::from_millis(300),
+            || {
+                login_as(&docker_config, &registry, "alice", "alice-password")
+                    .status
+                    .success()
+                    == want
+            },
+            || format!("docker login as alice did not become {want}"),
+        )
+    };
+    wait(true);
+    regctl_in(&["user", "remove", "alice"], "");
+    wait(false);
+
+    // A re-run changes nothing, and alice stays gone.
+    let ledger = std::fs::read(dir.join("trust-ledger.json")).unwrap();
+    regctl_in(&["init", "--yes"], "");
+    assert!(
+        !std::fs::read_to_string(dir.join("regctl.yaml"))
+            .unwrap()
+            .contains("alice")
+    );
+    assert_eq!(
+        std::fs::read(dir.join("trust-ledger.json")).unwrap(),
+        ledger
+    );
+    assert_eq!(
+        container(&dir),
+        pid,
+        "nothing changed, yet the container was recreated"
+    );
+
+    // A renewed certificate is served by the same process.
+    let before = served_serial(port);
+    let renewed = regctl_in(&["cert", "renew"], "");
+    assert!(
+        renewed.contains("now serves the new certificate"),
+        "{renewed}"
+    );
+    assert_ne!(served_serial(port), before);
+    assert_eq!(container(&dir), pid);
+
+    // The lifecycle commands act on the compose project.
+    regctl_in(&["restart"], "");
+    wait_healthy(&dir);
+    let status: serde_json::Value =
+        serde_json::from_str(&regctl_in(&["status", "--json"], "")).unwrap();
+    assert_eq!(
+        (status["running"].clone(), status["manager"].clone()),
+        (true.into(), "compose".into()),
+        "{status}"
+    );
+    assert_eq!(status["answers"], 401, "{status}");
+    let logs = regctl_in(&["logs", "-n", "5"], "");
+    assert!(logs.contains("request"), "{logs}");
+    regctl_in(&["stop"], "");
+    let stopped = regctl()
+        .arg("--dir")
+        .arg(&dir)
+        .arg("status")
+        .output()
+        .unwrap();
+    assert_eq!(stopped.status.code(), Some(3), "{}", text(&stopped));
+    regctl_in(&["start"], "");
+    wait_healthy(&dir);
+
+    // Trust out again: no file left for any of the hosts.
+    regctl_in(&["trust", "uninstall"], "");
+    for host in [gateway.as_str(), "127.0.0.1"] {
+        let d = PathBuf::from(format!("/etc/docker/certs.d/{host}:{port}"));
+        assert!(!d.exists(), "{} is left", d.display());
+    }
 }

@@ -12,6 +12,7 @@ mod common;
 mod cert_inspect;
 mod cert_issue;
 mod cli;
+mod day_two;
 mod docker_compose;
 mod doctor;
 mod gc;

@@ -531,18 +531,31 @@ pub(crate) enum Uninstall {
     },
     /// Rebuild a store after its files went.
     Update { argv: Vec<String> },
+    /// Tell Debian's ca-certificates hooks (the Java keystore's among them)
+    /// which certificates went: `update-ca-certificates` reports only
+    /// additions to them, so a removed CA would stay in every JDK.
+    TellHooks {
+        hooks: PathBuf,
+        removed: Vec<PathBuf>,
+    },
+}
+
+/// Debian's anchor directory, when `path` is an anchor in it: the root it
+/// is under.
+fn debian_root(path: &Path) -> Option<PathBuf> {
+    let dir = path.parent()?;
+    if !dir.ends_with("usr/local/share/ca-certificates") {
+        return None;
+    }
+    dir.ancestors().nth(4).map(Path::to_path_buf)
 }
 
 /// The command that rebuilds a system store after a removal. Debian's
-/// `update-ca-certificates` tells its hooks (the Java keystore's among
-/// them) about removed certificates, and drops their links from
-/// /etc/ssl/certs, only with `--fresh`.
+/// `update-ca-certificates` drops the link of a removed anchor from
+/// /etc/ssl/certs (and its hash link) only with `--fresh`.
 fn removal_update(path: &Path, update: &[String]) -> Vec<String> {
-    let debian = path
-        .parent()
-        .is_some_and(|d| d.ends_with("usr/local/share/ca-certificates"));
     let mut argv = update.to_vec();
-    if debian && argv == ["update-ca-certificates"] {
+    if debian_root(path).is_some() && argv == ["update-ca-certificates"] {
         argv.push("--fresh".into());
     }
     argv
@@ -557,6 +570,7 @@ pub(crate) fn plan_uninstall(
 ) -> Vec<Uninstall> {
     let mut plan = Vec::new();
     let mut updates: BTreeSet<Vec<String>> = BTreeSet::new();
+    let mut hooks: Option<(PathBuf, Vec<PathBuf>)> = None;
     for e in entries {
         let store = e.store;
         let path = e.path.clone();
@@ -637,13 +651,91 @@ pub(crate) fn plan_uninstall(
                 if !e.update.is_empty() {
                     updates.insert(removal_update(&path, &e.update));
                 }
+                if let (Some(root), Some(stem)) = (debian_root(&path), path.file_stem()) {
+                    let pem = root
+                        .join("etc/ssl/certs")
+                        .join(format!("{}.pem", stem.to_string_lossy()));
+                    let entry = hooks.get_or_insert_with(|| {
+                        (root.join("etc/ca-certificates/update.d"), Vec::new())
+                    });
+                    entry.1.push(pem);
+                }
                 plan.push(Uninstall::Remove { store, path, dir });
             }
             None => plan.push(Uninstall::Gone { store, path }),
         }
     }
     plan.extend(updates.into_iter().map(|argv| Uninstall::Update { argv }));
+    if let Some((hooks, removed)) = hooks
+        && state.exists(&hooks)
+    {
+        plan.push(Uninstall::TellHooks { hooks, removed });
+    }
     plan
+}
+
+/// Runs every hook in `dir` with `-PEM` lines on stdin, as
+/// `update-ca-certificates` runs them for additions.
+fn tell_hooks(exec: &Exec<'_>, dir: &Path, removed: &[PathBuf]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::PermissionsExt as _;
+    let lines: String = removed
+        .iter()
+        .map(|p| format!("-{}\n", p.display()))
+        .collect();
+    if exec.dry_run || !exec.scope.real() {
+        outln!(
+            "  {} the ca-certificates hooks in {} about {}",
+            if exec.dry_run {
+                "would tell"
+            } else {
+                "staged: tell"
+            },
+            dir.display(),
+            lines.trim().replace('\n', ", ")
+        );
+        return Ok(());
+    }
+    let mut hooks: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    hooks.retain(|h| {
+        std::fs::metadata(h).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    });
+    hooks.sort();
+    let spinner =
+        crate::ui::Spinner::start("telling the ca-certificates hooks (the Java keystore)");
+    let mut failed = Vec::new();
+    for hook in &hooks {
+        let child = std::process::Command::new(hook)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            failed.push(hook.display().to_string());
+            continue;
+        };
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(lines.as_bytes());
+        }
+        if !child.wait_with_output().is_ok_and(|o| o.status.success()) {
+            failed.push(hook.display().to_string());
+        }
+    }
+    spinner.finish();
+    for hook in &hooks {
+        if !failed.contains(&hook.display().to_string()) {
+            outln!("  ran: {} (removed {})", hook.display(), removed.len());
+        }
+    }
+    if !failed.is_empty() {
+        crate::ui::warn(format_args!(
+            "{} did not take the removal; the CA may stay in a JDK's keystore",
+            failed.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 /// Carries out an uninstall plan; every entry is forgotten by the caller.
@@ -756,6 +848,7 @@ pub(crate) fn execute_uninstall(plan: &[Uninstall], exec: &Exec<'_>) -> anyhow::
                 outln!("{name}: removed from {}", path.display());
             }
             Uninstall::Update { argv } => run_update(exec, argv)?,
+            Uninstall::TellHooks { hooks, removed } => tell_hooks(exec, hooks, removed)?,
         }
     }
     Ok(())
