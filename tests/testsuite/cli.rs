@@ -42,6 +42,41 @@ fn completions_cover_the_commands() {
     }
 }
 
+/// `docs/man` holds a page per command, as `regctl man --out-dir` writes
+/// them; a stale page fails here.
+#[test]
+fn committed_man_pages_are_current() {
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/man");
+    let fresh = tempfile::tempdir().unwrap();
+    let out = regctl()
+        .args(["man", "--out-dir"])
+        .arg(fresh.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let names = |d: &std::path::Path| {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(&committed),
+        names(fresh.path()),
+        "docs/man is stale: run `cargo run -- man --out-dir docs/man` and commit it"
+    );
+    for name in names(fresh.path()) {
+        assert!(
+            std::fs::read(committed.join(&name)).unwrap()
+                == std::fs::read(fresh.path().join(&name)).unwrap(),
+            "docs/man/{name} is stale: run `cargo run -- man --out-dir docs/man` and commit it"
+        );
+    }
+    assert!(names(fresh.path()).contains(&"regctl-cert-renew.1".to_string()));
+}
+
 #[test]
 fn man_page_renders() {
     let out = regctl().arg("man").output().unwrap();
