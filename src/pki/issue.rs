@@ -73,7 +73,8 @@ pub(crate) fn new_ca(opts: &CaOptions) -> Result<IssuedPair, PkiError> {
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     params.not_before = now - CLOCK_SKEW;
-    params.not_after = now + Duration::days(i64::from(opts.days));
+    // The span is exactly `days`, the back-dating included.
+    params.not_after = params.not_before + Duration::days(i64::from(opts.days));
     params.serial_number = Some(random_serial()?);
     let cert = params.self_signed(&key).map_err(gen_err)?;
     Ok(IssuedPair {
@@ -164,7 +165,10 @@ impl LoadedCa {
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         params.use_authority_key_identifier_extension = true;
         params.not_before = now - CLOCK_SKEW;
-        params.not_after = (now + Duration::days(i64::from(opts.days))).min(self.not_after);
+        // The span is exactly `days`, the back-dating included: Apple
+        // clients count from notBefore to notAfter.
+        params.not_after =
+            (params.not_before + Duration::days(i64::from(opts.days))).min(self.not_after);
         params.serial_number = Some(random_serial()?);
         let issuer = Issuer::from_ca_cert_pem(&self.cert_pem, &self.key).map_err(gen_err)?;
         let cert = params.signed_by(&key, &issuer).map_err(gen_err)?;

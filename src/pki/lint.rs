@@ -186,15 +186,27 @@ fn validity(cert: &X509Certificate<'_>, now: OffsetDateTime, role: Role, out: &m
             );
         }
     }
-    let lifetime = (not_after - not_before).whole_days();
-    if role == Role::Server && lifetime > i64::from(APPLE_MAX_SERVER_DAYS) {
+    let lifetime = not_after - not_before;
+    if role == Role::Server && lifetime > time::Duration::days(i64::from(APPLE_MAX_SERVER_DAYS)) {
         out.push(
             Severity::Warning,
             "validity-too-long",
-            format!("the certificate is valid for {lifetime} days; macOS and iOS reject server certificates valid for more than {APPLE_MAX_SERVER_DAYS} days"),
+            format!("the certificate is valid for {}; macOS and iOS reject server certificates valid for more than {APPLE_MAX_SERVER_DAYS} days", span(lifetime)),
             Some("NET::ERR_CERT_VALIDITY_TOO_LONG".into()),
             format!("reissue with --days {APPLE_MAX_SERVER_DAYS} or less if Apple clients use this registry"),
         );
+    }
+}
+
+/// "825 days", "825 days and 1 hour": exact enough that a span just over
+/// a limit does not read as within it.
+fn span(d: time::Duration) -> String {
+    let days = d.whole_days();
+    let hours = (d - time::Duration::days(days)).whole_hours();
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match hours {
+        0 => plural(days, "day"),
+        h => format!("{} and {}", plural(days, "day"), plural(h, "hour")),
     }
 }
 
@@ -391,4 +403,49 @@ fn chain_check(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::Duration;
+
+    fn server_cert(not_before: OffsetDateTime, not_after: OffsetDateTime) -> Vec<u8> {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(vec!["registry.example".into()]).unwrap();
+        params.not_before = not_before;
+        params.not_after = not_after;
+        params.self_signed(&key).unwrap().der().to_vec()
+    }
+
+    fn too_long(der: &[u8], now: OffsetDateTime) -> Option<String> {
+        let opts = LintOptions {
+            role: Role::Server,
+            host: None,
+            key: None,
+            anchors: None,
+            intermediates: Vec::new(),
+            now,
+        };
+        lint(der, &opts)
+            .unwrap()
+            .findings
+            .into_iter()
+            .find(|f| f.code == "validity-too-long")
+            .map(|f| f.message)
+    }
+
+    /// The limit is on notAfter − notBefore, to the second: a certificate
+    /// back-dated an hour and valid 825 days from now is over it (the
+    /// issue-24 defect), one of exactly 825 days is not.
+    #[test]
+    fn validity_limit_is_exact() {
+        let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+        let before = now - Duration::hours(1);
+        let over = server_cert(before, now + Duration::days(825));
+        let message = too_long(&over, now).expect("825 days and 1 hour is too long");
+        assert!(message.contains("825 days and 1 hour"), "{message}");
+        let exact = server_cert(before, before + Duration::days(825));
+        assert_eq!(too_long(&exact, now), None);
+    }
 }

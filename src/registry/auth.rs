@@ -105,6 +105,22 @@ pub(crate) fn check_file(path: &std::path::Path) -> Result<FileReport, AuthLoadE
         path: path.to_path_buf(),
         source: e.into(),
     })?;
+    let report = check_text(&text);
+    if report.usable == 0 {
+        let mut problems = report.problems;
+        if problems.is_empty() {
+            problems.push("it has no entries".into());
+        }
+        return Err(AuthLoadError::NoUsableUser {
+            path: path.to_path_buf(),
+            problems,
+        });
+    }
+    Ok(report)
+}
+
+/// [`check_file`] on the file's text.
+pub(crate) fn check_text(text: &str) -> FileReport {
     let mut usable = 0;
     let mut problems = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -129,16 +145,7 @@ pub(crate) fn check_file(path: &std::path::Path) -> Result<FileReport, AuthLoadE
             }
         }
     }
-    if usable == 0 {
-        if problems.is_empty() {
-            problems.push("it has no entries".into());
-        }
-        return Err(AuthLoadError::NoUsableUser {
-            path: path.to_path_buf(),
-            problems,
-        });
-    }
-    Ok(FileReport { usable, problems })
+    FileReport { usable, problems }
 }
 
 fn stamp(path: &PathBuf) -> Option<(SystemTime, u64)> {
@@ -259,7 +266,7 @@ fn warn_non_bcrypt(file: &Htpasswd) {
 }
 
 /// Splits `Basic base64(user:password)`.
-fn parse_basic(value: &[u8]) -> Option<(String, String)> {
+pub(crate) fn parse_basic(value: &[u8]) -> Option<(String, String)> {
     let text = std::str::from_utf8(value).ok()?;
     let (scheme, cred) = text.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {

@@ -1,6 +1,7 @@
 //! Manifest validation: which blobs and child manifests a manifest refers
 //! to, its media type, subject and artifact type.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::digest::Digest;
@@ -22,13 +23,29 @@ pub(crate) const MAX_MANIFEST_BYTES: usize = 4 * 1024 * 1024;
 pub(crate) struct Manifest {
     pub media_type: String,
     /// Config and layers that must exist in the repository.
-    pub blobs: Vec<Digest>,
+    pub blobs: Vec<Descriptor>,
     /// Child manifests (of an index) that must exist in the repository.
-    pub children: Vec<Digest>,
+    pub children: Vec<Descriptor>,
     pub subject: Option<Digest>,
     /// `artifactType`, or the config's media type for image manifests.
     pub artifact_type: Option<String>,
     pub annotations: Option<Value>,
+}
+
+/// A reference to content: what a manifest says it is and how big.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Descriptor {
+    pub digest: Digest,
+    pub size: u64,
+    /// An index entry's `platform` (os and architecture), when given.
+    pub platform: Option<Platform>,
+}
+
+/// `platform.os` and `platform.architecture` of an index entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Platform {
+    pub os: String,
+    pub architecture: String,
 }
 
 /// Why a manifest was refused; becomes `MANIFEST_INVALID`.
@@ -40,16 +57,97 @@ fn bad(msg: impl Into<String>) -> Invalid {
     Invalid(msg.into())
 }
 
-fn descriptor_digest(d: &Value, what: &str) -> Result<Digest, Invalid> {
+fn descriptor(d: &Value, what: &str) -> Result<Descriptor, Invalid> {
     let text = d
         .get("digest")
         .and_then(Value::as_str)
         .ok_or_else(|| bad(format!("{what} has no digest")))?;
-    if d.get("size").and_then(Value::as_i64).is_none_or(|s| s < 0) {
-        return Err(bad(format!("{what} has no valid size")));
+    let size = d
+        .get("size")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| bad(format!("{what} has no valid size")))?;
+    let digest = text
+        .parse()
+        .map_err(|_| bad(format!("{what} has an invalid digest `{text}`")))?;
+    let platform = d.get("platform").and_then(|p| {
+        Some(Platform {
+            os: p.get("os")?.as_str()?.to_string(),
+            architecture: p.get("architecture")?.as_str()?.to_string(),
+        })
+    });
+    Ok(Descriptor {
+        digest,
+        size,
+        platform,
+    })
+}
+
+/// Checks a pushed manifest more strictly than [`parse`] does, as
+/// distribution does: a `Content-Type` that is no media type, and fields of
+/// the wrong JSON type, are refused. Stored manifests are read with
+/// [`parse`] alone, so content accepted before these checks existed is still
+/// understood (and kept by GC).
+pub(crate) fn parse_pushed(content_type: Option<&str>, bytes: &[u8]) -> Result<Manifest, Invalid> {
+    if let Some(ct) = content_type
+        && !is_media_type(ct.split(';').next().unwrap_or(""))
+    {
+        return Err(bad(format!("Content-Type `{ct}` is not a media type")));
     }
-    text.parse()
-        .map_err(|_| bad(format!("{what} has an invalid digest `{text}`")))
+    let doc: Value =
+        serde_json::from_slice(bytes).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+    if !doc.is_object() {
+        return Err(bad("a manifest is a JSON object"));
+    }
+    check_strings(&doc, "manifest")?;
+    for (key, what) in [("config", "config"), ("subject", "subject")] {
+        if let Some(d) = doc.get(key).filter(|d| !d.is_null()) {
+            check_strings(d, what)?;
+        }
+    }
+    for key in ["layers", "manifests"] {
+        if let Some(list) = doc.get(key).and_then(Value::as_array) {
+            for (i, d) in list.iter().enumerate() {
+                check_strings(d, &format!("{key}[{i}]"))?;
+            }
+        }
+    }
+    parse(content_type, bytes)
+}
+
+/// `type/subtype`, each a token (RFC 9110 5.6.2).
+fn is_media_type(text: &str) -> bool {
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    text.trim()
+        .split_once('/')
+        .is_some_and(|(t, sub)| token(t) && token(sub))
+}
+
+/// `mediaType` and `artifactType` are strings, `annotations` an object of
+/// strings, wherever they appear in `v`.
+fn check_strings(v: &Value, what: &str) -> Result<(), Invalid> {
+    if !v.is_object() {
+        return Err(bad(format!("{what} must be a JSON object")));
+    }
+    for key in ["mediaType", "artifactType"] {
+        if v.get(key).is_some_and(|t| !t.is_string()) {
+            return Err(bad(format!("{what}: {key} must be a string")));
+        }
+    }
+    if let Some(a) = v.get("annotations") {
+        let ok = a
+            .as_object()
+            .is_some_and(|m| m.values().all(Value::is_string));
+        if !ok {
+            return Err(bad(format!(
+                "{what}: annotations must be an object of strings"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Parses and checks a manifest; `content_type` is the request header.
@@ -90,7 +188,7 @@ pub(crate) fn parse(content_type: Option<&str>, bytes: &[u8]) -> Result<Manifest
         }
     });
     let subject = match doc.get("subject") {
-        Some(s) if !s.is_null() => Some(descriptor_digest(s, "subject")?),
+        Some(s) if !s.is_null() => Some(descriptor(s, "subject")?.digest),
         _ => None,
     };
     let artifact_type = doc
@@ -111,7 +209,7 @@ pub(crate) fn parse(content_type: Option<&str>, bytes: &[u8]) -> Result<Manifest
             let config = doc
                 .get("config")
                 .ok_or_else(|| bad("image manifest has no config"))?;
-            m.blobs.push(descriptor_digest(config, "config")?);
+            m.blobs.push(descriptor(config, "config")?);
             if m.artifact_type.is_none() {
                 m.artifact_type = config
                     .get("mediaType")
@@ -123,7 +221,7 @@ pub(crate) fn parse(content_type: Option<&str>, bytes: &[u8]) -> Result<Manifest
                 .and_then(Value::as_array)
                 .ok_or_else(|| bad("image manifest has no layers array"))?;
             for (i, layer) in layers.iter().enumerate() {
-                let d = descriptor_digest(layer, &format!("layer {i}"))?;
+                let d = descriptor(layer, &format!("layer {i}"))?;
                 // Foreign layers (with `urls`) live elsewhere by design.
                 if layer.get("urls").is_none() {
                     m.blobs.push(d);
@@ -137,7 +235,7 @@ pub(crate) fn parse(content_type: Option<&str>, bytes: &[u8]) -> Result<Manifest
                 .ok_or_else(|| bad("index has no manifests array"))?;
             for (i, child) in list.iter().enumerate() {
                 m.children
-                    .push(descriptor_digest(child, &format!("manifest {i}"))?);
+                    .push(descriptor(child, &format!("manifest {i}"))?);
             }
         }
         other => return Err(bad(format!("unsupported manifest media type `{other}`"))),
@@ -164,6 +262,7 @@ mod tests {
         );
         let p = parse(Some(OCI_MANIFEST), m.as_bytes()).unwrap();
         assert_eq!(p.blobs.len(), 2);
+        assert_eq!(p.blobs[1].size, 3);
         assert_eq!(p.subject.unwrap().to_string(), d(4));
         assert_eq!(
             p.artifact_type.as_deref(),

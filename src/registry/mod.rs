@@ -11,6 +11,7 @@
 mod api;
 mod auth;
 mod config;
+mod connection;
 mod digest;
 mod errors;
 mod gc;

@@ -1,27 +1,21 @@
 //! The listener: plain HTTP or rustls, HTTP/1.1 and HTTP/2, graceful
 //! shutdown on SIGTERM/SIGINT, and the background upkeep tasks.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 
-use super::api::{self, App};
+use super::api::App;
 use super::auth::{AuthLoadError, Authenticator};
 use super::config::{Config, LogFormat, LogLevel};
+use super::connection;
 use super::maintenance;
-use super::sendfile::SendfileStream;
 use super::storage::fs::FsDriver;
 use super::store::Store;
 use super::tls::{self, TlsError};
-
-/// hyper's per-connection read buffer ceiling (its default is ~400 KiB).
-const MAX_READ_BUF: usize = 128 * 1024;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +66,41 @@ async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
     TcpListener::bind(addr).await.map_err(bind_err)
 }
 
+/// Headers sent with every answer: `http.headers`, over two defaults on
+/// TLS that distribution leaves to its sample config. `nosniff` stops a
+/// browser from running a blob as a page; HSTS keeps a browser that once
+/// reached the registry over TLS from being downgraded to plain HTTP.
+/// Naming a header in `http.headers` replaces its default; an empty list
+/// removes it.
+fn response_headers(configured: &[(String, Vec<String>)], tls: bool) -> HeaderMap {
+    let defaults: &[(&str, &str)] = if tls {
+        &[
+            ("x-content-type-options", "nosniff"),
+            ("strict-transport-security", "max-age=31536000"),
+        ]
+    } else {
+        &[("x-content-type-options", "nosniff")]
+    };
+    let mut headers = HeaderMap::new();
+    for (name, value) in defaults {
+        let overridden = configured.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+        if !overridden {
+            headers.insert(*name, HeaderValue::from_static(value));
+        }
+    }
+    for (name, values) in configured {
+        for v in values {
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(v),
+            ) {
+                headers.append(n, v);
+            }
+        }
+    }
+    headers
+}
+
 impl Server {
     /// Loads TLS and users, prepares storage and binds the port.
     pub(crate) async fn bind(config: Config) -> Result<Server, ServeError> {
@@ -111,17 +140,7 @@ impl Server {
                 b
             }
         };
-        let mut extra_headers = HeaderMap::new();
-        for (name, values) in &config.http.headers {
-            for v in values {
-                if let (Ok(n), Ok(v)) = (
-                    HeaderName::from_bytes(name.as_bytes()),
-                    HeaderValue::from_str(v),
-                ) {
-                    extra_headers.append(n, v);
-                }
-            }
-        }
+        let extra_headers = response_headers(&config.http.headers, tls.is_some());
         let store = Arc::new(Store::new(Arc::new(FsDriver::new(root.clone()))));
         let healthy = Arc::new(AtomicBool::new(true));
         let app = Arc::new(App {
@@ -145,6 +164,8 @@ impl Server {
                 .collect::<Vec<_>>()
                 .join(","),
             healthy: healthy.clone(),
+            timeouts: config.http.timeout,
+            index_children: config.index_children.clone(),
         });
         let listener = bind(&config.http.addr).await?;
         Ok(Server {
@@ -186,74 +207,32 @@ impl Server {
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         let shutdown = shutdown_signal();
         tokio::pin!(shutdown);
+        let limits = config.http.timeout;
+        let mut backoff = AcceptBackoff::default();
         loop {
             let (stream, remote) = tokio::select! {
                 accepted = listener.accept() => match accepted {
-                    Ok(x) => x,
+                    Ok(x) => {
+                        backoff.succeeded();
+                        x
+                    }
                     Err(e) => {
-                        // Out of file descriptors and the like: back off, keep serving.
-                        tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        // Out of file descriptors and the like: wait longer
+                        // each time, keep serving, and say so now and then.
+                        tokio::time::sleep(backoff.failed(&e)).await;
                         continue;
                     }
                 },
                 _ = &mut shutdown => break,
             };
-            let _ = stream.set_nodelay(true);
-            let app = app.clone();
-            let tls = tls.clone();
-            let watcher = graceful.watcher();
-            tokio::spawn(async move {
-                let svc = service_fn(move |req| {
-                    let app = app.clone();
-                    async move { Ok::<_, Infallible>(api::handle(app, req, remote).await) }
-                });
-                let mut builder =
-                    hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                builder
-                    .http1()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(Duration::from_secs(60))
-                    // Body chunks share the read buffer's allocation until
-                    // written to disk; a smaller ceiling keeps 32 concurrent
-                    // pushes well under 100 MiB without costing throughput.
-                    .max_buf_size(MAX_READ_BUF);
-                let result = match tls {
-                    Some(acceptor) => {
-                        match tokio::time::timeout(Duration::from_secs(30), acceptor.accept(stream))
-                            .await
-                        {
-                            Ok(Ok(s)) => {
-                                watcher
-                                    .watch(
-                                        builder.serve_connection(TokioIo::new(s), svc).into_owned(),
-                                    )
-                                    .await
-                            }
-                            Ok(Err(e)) => {
-                                tracing::debug!(%remote, error = %e, "TLS handshake failed");
-                                return;
-                            }
-                            Err(_) => return,
-                        }
-                    }
-                    None => {
-                        watcher
-                            .watch(
-                                builder
-                                    .serve_connection(
-                                        TokioIo::new(SendfileStream::new(stream)),
-                                        svc,
-                                    )
-                                    .into_owned(),
-                            )
-                            .await
-                    }
-                };
-                if let Err(e) = result {
-                    tracing::debug!(%remote, error = %e, "connection ended with an error");
-                }
-            });
+            tokio::spawn(connection::serve(
+                stream,
+                remote,
+                app.clone(),
+                tls.clone(),
+                graceful.watcher(),
+                limits,
+            ));
         }
         drop(listener);
         tracing::info!(timeout = ?config.http.draintimeout, "shutting down; draining connections");
@@ -329,6 +308,37 @@ pub(super) fn init_logging(cfg: &Config) {
             builder.fmt_fields(fields).try_init()
         }
     };
+}
+
+/// How long the accept loop waits after a failure, and when it says so: a
+/// failure that repeats (no file descriptor left) backs off up to a second
+/// and is logged at most every ten seconds, with the count.
+#[derive(Default)]
+struct AcceptBackoff {
+    failures: u32,
+    suppressed: u64,
+    last_log: Option<std::time::Instant>,
+}
+
+impl AcceptBackoff {
+    fn failed(&mut self, e: &std::io::Error) -> Duration {
+        self.failures = self.failures.saturating_add(1);
+        let due = self
+            .last_log
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(10));
+        if due {
+            tracing::warn!(error = %e, repeated = self.suppressed, "accept failed (no file descriptors left? raise LimitNOFILE or `ulimit -n`)");
+            self.last_log = Some(std::time::Instant::now());
+            self.suppressed = 0;
+        } else {
+            self.suppressed += 1;
+        }
+        Duration::from_millis(10u64 << self.failures.min(7)).min(Duration::from_secs(1))
+    }
+
+    fn succeeded(&mut self) {
+        self.failures = 0;
+    }
 }
 
 /// Every two seconds the certificate files are checked for a change, and

@@ -166,20 +166,20 @@ impl Store {
         optional(blocking(move || drv.touch(&path)).await).map(|o| o.is_some())
     }
 
-    /// For a manifest about to reference a blob: is it in the repository?
-    /// If so it is touched, so a running GC keeps it. Call under [`gc_shared`].
+    /// For a manifest about to reference a blob: its size, if it is in the
+    /// repository. If so it is touched, so a running GC keeps it. Call
+    /// under [`gc_shared`].
     pub(crate) async fn claim_blob(
         &self,
         name: &RepoName,
         d: &Digest,
-    ) -> Result<bool, StorageError> {
-        if self.repo_blob_size(name, d).await?.is_none() {
-            return Ok(false);
-        }
-        Ok(
-            self.touch(paths::blob_data(d)).await?
-                && self.touch(paths::layer_link(name, d)).await?,
-        )
+    ) -> Result<Option<u64>, StorageError> {
+        let Some(size) = self.repo_blob_size(name, d).await? else {
+            return Ok(None);
+        };
+        let claimed = self.touch(paths::blob_data(d)).await?
+            && self.touch(paths::layer_link(name, d)).await?;
+        Ok(claimed.then_some(size))
     }
 
     /// Like [`claim_blob`] for a child manifest of an index.
@@ -187,12 +187,16 @@ impl Store {
         &self,
         name: &RepoName,
         d: &Digest,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<Option<u64>, StorageError> {
         if !self.has_revision(name, d).await? {
-            return Ok(false);
+            return Ok(None);
         }
-        Ok(self.touch(paths::blob_data(d)).await?
-            && self.touch(paths::revision_link(name, d)).await?)
+        let Some(size) = self.blob_size(d).await? else {
+            return Ok(None);
+        };
+        let claimed = self.touch(paths::blob_data(d)).await?
+            && self.touch(paths::revision_link(name, d)).await?;
+        Ok(claimed.then_some(size))
     }
 
     /// Links a blob that exists anywhere in the registry into `name`
@@ -404,12 +408,13 @@ impl Store {
     /// Stores manifest bytes exactly as received, links the revision and,
     /// when given, points the tag at it. Call under [`gc_shared`] after
     /// claiming what the manifest references.
+    /// Stores a manifest as a revision of `name` and points `tags` at it.
     pub(crate) async fn put_manifest(
         &self,
         name: &RepoName,
         d: &Digest,
         bytes: Vec<u8>,
-        tag: Option<&Tag>,
+        tags: &[Tag],
     ) -> Result<(), StorageError> {
         if self.blob_size(d).await? == Some(bytes.len() as u64) {
             self.touch(paths::blob_data(d)).await?;
@@ -417,7 +422,7 @@ impl Store {
             self.put(paths::blob_data(d), bytes).await?;
         }
         self.write_link(paths::revision_link(name, d), d).await?;
-        if let Some(tag) = tag {
+        for tag in tags {
             self.write_link(paths::tag_index_link(name, tag, d), d)
                 .await?;
             self.write_link(paths::tag_current_link(name, tag), d)

@@ -12,6 +12,35 @@ fn x509_text(cert: &Path) -> String {
     )
 }
 
+/// notAfter − notBefore as openssl reads them.
+fn validity_seconds(cert: &Path) -> i64 {
+    let dates = run_ok(
+        "openssl",
+        &[
+            "x509",
+            "-noout",
+            "-dates",
+            "-dateopt",
+            "iso_8601",
+            "-in",
+            cert.to_str().unwrap(),
+        ],
+        Path::new("."),
+    );
+    let field = |name: &str| {
+        let line = dates
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap_or_else(|| panic!("no {name} in {dates}"));
+        let format =
+            time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]Z");
+        time::PrimitiveDateTime::parse(line.trim(), format)
+            .unwrap_or_else(|e| panic!("{line}: {e}"))
+            .assume_utc()
+    };
+    (field("notAfter=") - field("notBefore=")).whole_seconds()
+}
+
 fn verify(ca: &Path, cert: &Path) -> std::process::Output {
     run(
         "openssl",
@@ -112,6 +141,8 @@ fn server_and_ca_profiles_are_what_clients_require() {
     assert!(checkend(824, &crt));
     assert!(!checkend(826, &crt));
     assert!(checkend(3649, &ca));
+    // The whole span, back-dating included, is within Apple's limit.
+    assert_eq!(validity_seconds(&crt), 825 * 86400);
 
     assert_eq!(mode(&certs.join("ca.key")), 0o600);
     assert_eq!(mode(&certs.join("registry.key")), 0o600);

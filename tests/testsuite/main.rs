@@ -9,6 +9,7 @@
 
 mod common;
 
+mod adversarial;
 mod cert_inspect;
 mod cert_issue;
 mod cli;

@@ -851,3 +851,101 @@ fn htpasswd_changes_apply_without_restart() {
         || "new user not picked up".into(),
     );
 }
+
+/// The spec's development version: a push by digest may name tags with
+/// `?tag=`, each confirmed by an `OCI-Tag` header; a bad one fails the push
+/// before anything is written.
+#[test]
+fn tag_parameters_on_a_push_by_digest() {
+    let reg = Registry::start();
+    let config = b"{}".to_vec();
+    let c = reg.push_blob("tp/app", &config);
+    let m = image_manifest((&c, config.len()), &[], json!({}));
+    let d = sha256(&m);
+    let ct = format!("Content-Type: {OCI_MANIFEST}");
+    let r = reg.req(
+        "PUT",
+        &format!("/v2/tp/app/manifests/{d}?tag=v1&tag=v1.0&tag=latest"),
+        &[&ct],
+        Some(&m),
+    );
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    let confirmed: Vec<&str> = r
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "oci-tag")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(confirmed, ["v1", "v1.0", "latest"]);
+    let r = reg.req("GET", "/v2/tp/app/tags/list", &[], None);
+    assert_eq!(r.json()["tags"], json!(["latest", "v1", "v1.0"]));
+    let r = reg.req(
+        "HEAD",
+        "/v2/tp/app/manifests/v1.0",
+        &[&format!("Accept: {OCI_MANIFEST}")],
+        None,
+    );
+    assert_eq!(r.header("docker-content-digest"), Some(d.as_str()));
+
+    let other = image_manifest((&c, config.len()), &[], json!({"annotations": {"n": "2"}}));
+    let r = reg.req(
+        "PUT",
+        &format!("/v2/tp/app/manifests/{}?tag=ok&tag=-bad", sha256(&other)),
+        &[&ct],
+        Some(&other),
+    );
+    assert_eq!((r.status, r.code().as_str()), (400, "MANIFEST_INVALID"));
+    let r = reg.req("GET", "/v2/tp/app/tags/list", &[], None);
+    assert_eq!(
+        r.json()["tags"],
+        json!(["latest", "v1", "v1.0"]),
+        "nothing tagged"
+    );
+}
+
+/// An index whose children are not all pushed is refused by default and
+/// accepted with `validation.manifests.indexes.platforms: none`, or for
+/// the platforms a `list` does not name.
+#[test]
+fn sparse_indexes_only_when_configured() {
+    let ghost = sha256(b"a platform never pushed");
+    let index = |platform: (&str, &str)| {
+        serde_json::to_vec(
+            &json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+            {"mediaType": OCI_MANIFEST, "digest": ghost, "size": 100,
+             "platform": {"os": platform.0, "architecture": platform.1}}]}),
+        )
+        .unwrap()
+    };
+    let push = |reg: &Registry, body: &[u8]| {
+        reg.req(
+            "PUT",
+            "/v2/sparse/app/manifests/idx",
+            &[&format!("Content-Type: {OCI_INDEX}")],
+            Some(body),
+        )
+    };
+    let strict = Registry::start();
+    let r = push(&strict, &index(("linux", "arm64")));
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (400, "MANIFEST_BLOB_UNKNOWN")
+    );
+
+    let none = Registry::start_with(Options {
+        extra: "validation:\n  manifests:\n    indexes:\n      platforms: none\n".into(),
+        ..Options::default()
+    });
+    assert_eq!(push(&none, &index(("linux", "arm64"))).status, 201);
+
+    let list = Registry::start_with(Options {
+        extra: "validation:\n  manifests:\n    indexes:\n      platforms: list\n      platformlist:\n        - os: linux\n          architecture: amd64\n".into(),
+        ..Options::default()
+    });
+    assert_eq!(push(&list, &index(("linux", "arm64"))).status, 201);
+    let r = push(&list, &index(("linux", "amd64")));
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (400, "MANIFEST_BLOB_UNKNOWN")
+    );
+}

@@ -10,7 +10,7 @@ use crate::registry::names::RepoName;
 
 /// A satisfiable byte range, inclusive.
 #[derive(Debug, PartialEq, Eq)]
-enum Range {
+pub(crate) enum Range {
     Whole,
     Part(u64, u64),
     Unsatisfiable,
@@ -18,7 +18,7 @@ enum Range {
 
 /// Parses a single `bytes=` range; anything else means the whole blob, as
 /// RFC 9110 allows a server to ignore ranges it does not support.
-fn parse_range(header: Option<&str>, size: u64) -> Range {
+pub(crate) fn parse_range(header: Option<&str>, size: u64) -> Range {
     let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
         return Range::Whole;
     };
@@ -56,12 +56,24 @@ pub(super) async fn get(
     let size = app.store.repo_blob_size(name, d).await?.ok_or_else(|| {
         ApiError::not_found(Code::BlobUnknown, format!("blob {d} is not in {name}"))
     })?;
-    let range = parse_range(
-        ctx.headers
-            .get(hyper::header::RANGE)
-            .and_then(|v| v.to_str().ok()),
-        size,
-    );
+    let etag = format!("\"{d}\"");
+    // `If-Range`: the range only if the client's copy is this blob (a
+    // digest is the strong validator; a date never matches, as no
+    // Last-Modified is sent), else the whole blob (RFC 9110 13.1.5).
+    let if_range_holds = ctx
+        .headers
+        .get(hyper::header::IF_RANGE)
+        .is_none_or(|v| v.as_bytes() == etag.as_bytes());
+    let range = if if_range_holds {
+        parse_range(
+            ctx.headers
+                .get(hyper::header::RANGE)
+                .and_then(|v| v.to_str().ok()),
+            size,
+        )
+    } else {
+        Range::Whole
+    };
     let (status, start, len) = match range {
         Range::Whole => (StatusCode::OK, 0, size),
         Range::Part(s, e) => (StatusCode::PARTIAL_CONTENT, s, e - s + 1),
@@ -78,7 +90,7 @@ pub(super) async fn get(
         ("content-type", "application/octet-stream".to_string()),
         ("content-length", len.to_string()),
         ("docker-content-digest", d.to_string()),
-        ("etag", format!("\"{d}\"")),
+        ("etag", etag),
         ("accept-ranges", "bytes".to_string()),
         ("cache-control", "max-age=31536000".to_string()),
     ];

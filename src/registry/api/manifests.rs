@@ -6,10 +6,11 @@ use hyper::{Method, Response, StatusCode};
 
 use super::body::{self, Body};
 use super::{App, Ctx, ReqBody, Result, respond};
+use crate::registry::config::IndexChildren;
 use crate::registry::digest::Digest;
 use crate::registry::errors::{ApiError, Code};
-use crate::registry::manifest::{self, MAX_MANIFEST_BYTES};
-use crate::registry::names::{Reference, RepoName};
+use crate::registry::manifest::{self, Descriptor, MAX_MANIFEST_BYTES};
+use crate::registry::names::{Reference, RepoName, Tag};
 
 fn unknown(name: &RepoName, reference: &Reference) -> ApiError {
     ApiError::not_found(
@@ -89,23 +90,55 @@ async fn read_limited(ctx: &Ctx, incoming: &mut ReqBody) -> Result<Vec<u8>> {
     if declared.is_some_and(|n| n > MAX_MANIFEST_BYTES as u64) {
         return Err(too_big());
     }
-    let Some(mut incoming) = incoming.take() else {
+    let Some(mut body) = incoming.take() else {
         return Ok(Vec::new());
     };
     let mut buf =
         Vec::with_capacity(declared.unwrap_or(4096).min(MAX_MANIFEST_BYTES as u64) as usize);
-    while let Some(frame) = incoming.frame().await {
+    while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| {
             ApiError::bad_request(Code::ManifestInvalid, format!("request body: {e}"))
         })?;
         if let Ok(data) = frame.into_data() {
             if buf.len() + data.len() > MAX_MANIFEST_BYTES {
+                // The rest is drained while the 413 goes out.
+                incoming.put_back(body);
                 return Err(too_big());
             }
             buf.extend_from_slice(&data);
         }
     }
     Ok(buf)
+}
+
+/// Tags a push may add with `?tag=` (a push by digest naming tags, from
+/// the distribution spec's development version).
+const MAX_TAG_PARAMS: usize = 100;
+
+/// The tags a push sets: the one in the path, or those of `?tag=` on a
+/// push by digest; all checked before anything is written.
+fn tags_to_set(ctx: &Ctx, reference: &Reference) -> Result<Vec<Tag>> {
+    match reference {
+        Reference::Tag(t) => Ok(vec![t.clone()]),
+        Reference::Digest(_) => {
+            let tags = ctx
+                .query
+                .all("tag")
+                .map(|t| {
+                    Tag::parse(t).map_err(|_| {
+                        ApiError::bad_request(Code::ManifestInvalid, "invalid tag in ?tag=")
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            if tags.len() > MAX_TAG_PARAMS {
+                return Err(ApiError::bad_request(
+                    Code::ManifestInvalid,
+                    format!("at most {MAX_TAG_PARAMS} tags can be set in one push"),
+                ));
+            }
+            Ok(tags)
+        }
+    }
 }
 
 pub(super) async fn put(
@@ -116,11 +149,18 @@ pub(super) async fn put(
     incoming: &mut ReqBody,
 ) -> Result<Response<Body>> {
     app.check_writable()?;
+    let tags = tags_to_set(ctx, reference)?;
     let bytes = read_limited(ctx, incoming).await?;
-    let content_type = ctx.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let parsed = manifest::parse(content_type, &bytes)
-        .map_err(|e| ApiError::bad_request(Code::ManifestInvalid, e.0))?;
-    let (digest, tag) = match reference {
+    let invalid = |message: String| ApiError::bad_request(Code::ManifestInvalid, message);
+    let content_type = match ctx.headers.get(CONTENT_TYPE) {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| invalid("Content-Type is not a media type".into()))?,
+        ),
+    };
+    let parsed = manifest::parse_pushed(content_type, &bytes).map_err(|e| invalid(e.0))?;
+    let digest = match reference {
         Reference::Digest(d) => {
             let actual = d.algorithm().digest(&bytes);
             if actual != *d {
@@ -129,32 +169,28 @@ pub(super) async fn put(
                     format!("the manifest's digest is {actual}, not {d}"),
                 ));
             }
-            (d.clone(), None)
+            d.clone()
         }
-        Reference::Tag(t) => (Digest::sha256_of(&bytes), Some(t)),
+        Reference::Tag(_) => Digest::sha256_of(&bytes),
     };
     // Under the shared GC lock, check and touch everything referenced, then
     // write: a concurrent GC either deleted first (and the check fails) or
     // sees the touch and keeps it.
     let _gc = app.store.gc_shared().await?;
-    let missing = |what: &str, d: &Digest| {
-        ApiError::bad_request(
-            Code::ManifestBlobUnknown,
-            format!("{what} {d} is not in {name}; push it first"),
-        )
-        .with_detail(serde_json::json!({ "digest": d.to_string() }))
-    };
     for blob in &parsed.blobs {
-        if !app.store.claim_blob(name, blob).await? {
-            return Err(missing("blob", blob));
-        }
+        let size = app.store.claim_blob(name, &blob.digest).await?;
+        check_referenced(name, "blob", blob, size, true)?;
     }
     for child in &parsed.children {
-        if !app.store.claim_manifest(name, child).await? {
-            return Err(missing("manifest", child));
-        }
+        let size = app.store.claim_manifest(name, &child.digest).await?;
+        let required = match &app.index_children {
+            IndexChildren::All => true,
+            IndexChildren::None => false,
+            IndexChildren::List(list) => child.platform.as_ref().is_some_and(|p| list.contains(p)),
+        };
+        check_referenced(name, "manifest", child, size, required)?;
     }
-    app.store.put_manifest(name, &digest, bytes, tag).await?;
+    app.store.put_manifest(name, &digest, bytes, &tags).await?;
     let mut headers = vec![
         (
             "location",
@@ -166,7 +202,38 @@ pub(super) async fn put(
     if let Some(subject) = &parsed.subject {
         headers.push(("oci-subject", subject.to_string()));
     }
+    if matches!(reference, Reference::Digest(_)) {
+        headers.extend(tags.iter().map(|t| ("oci-tag", t.to_string())));
+    }
     Ok(respond(StatusCode::CREATED, &headers, body::empty()))
+}
+
+/// A referenced blob or child manifest must be in the repository (unless
+/// not `required`: a sparse index) and be the size the descriptor says.
+fn check_referenced(
+    name: &RepoName,
+    what: &str,
+    d: &Descriptor,
+    size: Option<u64>,
+    required: bool,
+) -> Result<()> {
+    let detail = serde_json::json!({ "digest": d.digest.to_string() });
+    match size {
+        None if required => Err(ApiError::bad_request(
+            Code::ManifestBlobUnknown,
+            format!("{what} {} is not in {name}; push it first", d.digest),
+        )
+        .with_detail(detail)),
+        Some(size) if size != d.size => Err(ApiError::bad_request(
+            Code::ManifestInvalid,
+            format!(
+                "the manifest says {what} {} has {} bytes; it has {size}",
+                d.digest, d.size
+            ),
+        )
+        .with_detail(detail)),
+        _ => Ok(()),
+    }
 }
 
 pub(super) async fn delete(

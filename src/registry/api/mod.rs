@@ -1,25 +1,27 @@
 //! The OCI Distribution v1.1 HTTP API: routing, auth, common headers and
 //! the access log; one file per endpoint family.
 
-mod blobs;
+pub(crate) mod blobs;
 pub(crate) mod body;
 mod listing;
 mod manifests;
+mod pacing;
 pub(crate) mod route;
-mod uploads;
+pub(crate) mod upload_token;
+pub(crate) mod uploads;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use hmac::{KeyInit, Mac};
 use http_body_util::BodyExt as _;
 use http_body_util::combinators::UnsyncBoxBody;
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
 use super::auth::{AuthOutcome, Authenticator};
+use super::config::{IndexChildren, Timeouts};
 use super::errors::{ApiError, Code};
 use super::store::Store;
 use crate::registry::names::{RepoName, UploadId};
@@ -44,6 +46,10 @@ pub(crate) struct App {
     pub log_fields: String,
     /// Cleared by the storage health check after repeated failures.
     pub healthy: Arc<std::sync::atomic::AtomicBool>,
+    /// How fast a request body must keep arriving (`http.timeout`).
+    pub timeouts: Timeouts,
+    /// Which children of a pushed index must be present.
+    pub index_children: IndexChildren,
 }
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -51,12 +57,12 @@ type Result<T> = std::result::Result<T, ApiError>;
 /// A request body of any source (hyper's connection, or a test's bytes).
 pub(crate) type Incoming = UnsyncBoxBody<Bytes, Box<dyn std::error::Error + Send + Sync>>;
 
-/// The request body, taken by the handler that streams it. Whatever is left
-/// unread (a small body refused before it was needed) is drained before
-/// answering, so HTTP/2 streams end cleanly instead of being reset.
+/// The request body, taken by the handler that streams it and put back
+/// when the handler answers before reading all of it (a refused manifest,
+/// a full disk).
 pub(crate) struct ReqBody(Option<Incoming>);
 
-/// Unread bodies up to this size are drained; larger ones are cut off.
+/// What is read and thrown away of a body the handler left unread.
 const DRAIN_LIMIT: u64 = 8 * 1024 * 1024;
 
 impl ReqBody {
@@ -64,21 +70,40 @@ impl ReqBody {
         self.0.take()
     }
 
-    async fn drain_small(&mut self, declared: Option<u64>) {
-        use http_body_util::BodyExt;
+    /// Gives back a body the handler stopped reading, so its rest is
+    /// drained rather than cut off.
+    pub(crate) fn put_back(&mut self, body: Incoming) {
+        self.0 = Some(body);
+    }
+
+    /// An early answer (401, 404, 413, 507 …) must reach a client that is
+    /// still sending: closing the socket with unread bytes makes the kernel
+    /// reset the connection, and the client sees a broken pipe instead of
+    /// the answer. So what is left is read and discarded in the
+    /// background while the answer goes out, up to [`DRAIN_LIMIT`] (and
+    /// the body's pacing limits); an HTTP/1 body longer than that, or of
+    /// unknown length, also gets `Connection: close` so the client does not
+    /// reuse a connection that will be closed under it. Returns whether the
+    /// answer needs that header.
+    fn drain_after_answer(&mut self, version: hyper::Version) -> bool {
+        use http_body::Body as _;
         let Some(mut body) = self.0.take() else {
-            return;
+            return false;
         };
-        if declared.is_none_or(|n| n > DRAIN_LIMIT) {
-            return;
+        if body.is_end_stream() {
+            return false;
         }
-        let mut seen = 0u64;
-        while let Some(Ok(frame)) = body.frame().await {
-            seen += frame.data_ref().map_or(0, |d| d.len() as u64);
-            if seen > DRAIN_LIMIT {
-                return;
+        let fits = body.size_hint().upper().is_some_and(|n| n <= DRAIN_LIMIT);
+        tokio::spawn(async move {
+            let mut seen = 0u64;
+            while let Some(Ok(frame)) = body.frame().await {
+                seen += frame.data_ref().map_or(0, |d| d.len() as u64);
+                if seen > DRAIN_LIMIT {
+                    return;
+                }
             }
-        }
+        });
+        !fits && version <= hyper::Version::HTTP_11
     }
 }
 
@@ -86,7 +111,7 @@ impl ReqBody {
 pub(crate) struct Ctx {
     pub method: Method,
     pub headers: HeaderMap,
-    pub query: std::collections::HashMap<String, String>,
+    pub query: route::Query,
 }
 
 impl App {
@@ -98,37 +123,13 @@ impl App {
         }
     }
 
-    /// An upload's state token: HMAC of the repository and upload id with
-    /// `http.secret`, so replicas sharing the secret accept each other's
-    /// upload URLs and a tampered URL is refused.
+    /// An upload's `_state` token ([`upload_token`]).
     pub(crate) fn upload_token(&self, name: &RepoName, id: &UploadId) -> String {
-        hex::encode(
-            self.upload_mac(name, id)
-                .finalize()
-                .into_bytes()
-                .get(..16)
-                .unwrap_or_default(),
-        )
+        upload_token::sign(&self.secret, name, id)
     }
 
-    fn upload_mac(&self, name: &RepoName, id: &UploadId) -> hmac::Hmac<sha2::Sha256> {
-        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.secret)
-            .expect("HMAC takes any key length");
-        mac.update(name.as_str().as_bytes());
-        mac.update(b"\n");
-        mac.update(id.as_str().as_bytes());
-        mac
-    }
-
-    /// Whether a client's `_state` token is this upload's, compared in
-    /// constant time (a forged token learns nothing from the timing).
     pub(crate) fn upload_token_matches(&self, name: &RepoName, id: &UploadId, token: &str) -> bool {
-        let Ok(bytes) = hex::decode(token) else {
-            return false;
-        };
-        self.upload_mac(name, id)
-            .verify_truncated_left(&bytes)
-            .is_ok()
+        upload_token::verify(&self.secret, name, id, token)
     }
 
     fn check_writable(&self) -> Result<()> {
@@ -198,10 +199,7 @@ where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
-    let req = req.map(|b| {
-        b.map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { Box::new(e) })
-            .boxed_unsync()
-    });
+    let req = req.map(|b| pacing::Paced::new(Box::pin(b), &app.timeouts).boxed_unsync());
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -246,9 +244,66 @@ async fn dispatch(
     req: Request<Incoming>,
     user: &mut String,
 ) -> Result<Response<Body>> {
+    let (parts, incoming) = req.into_parts();
+    let version = parts.version;
+    if let Err(e) = check_framing(&parts) {
+        // The connection's framing cannot be trusted past this request.
+        return Err(e.with_header(header::CONNECTION, "close"));
+    }
+    let mut body = ReqBody(Some(incoming));
+    let result = authorized(app, parts, &mut body, user).await;
+    let close = body.drain_after_answer(version);
+    let close_value = HeaderValue::from_static("close");
+    match result {
+        Ok(mut resp) if close => {
+            resp.headers_mut().insert(header::CONNECTION, close_value);
+            Ok(resp)
+        }
+        Err(e) if close => Err(e.with_header(header::CONNECTION, "close")),
+        other => other,
+    }
+}
+
+/// HTTP rules hyper leaves to the server (RFC 9112): an HTTP/1.1 request
+/// names its host, and a body is framed only by codings the server
+/// understands; `Transfer-Encoding: gzip, chunked` would otherwise store
+/// the compressed bytes as if they were the content.
+fn check_framing(parts: &hyper::http::request::Parts) -> Result<()> {
+    if parts.version == hyper::Version::HTTP_11
+        && parts.uri.authority().is_none()
+        && !parts.headers.contains_key(header::HOST)
+    {
+        return Err(ApiError::bad_request(
+            Code::Unsupported,
+            "an HTTP/1.1 request needs a Host header",
+        ));
+    }
+    for value in parts.headers.get_all(header::TRANSFER_ENCODING) {
+        let understood = value.to_str().is_ok_and(|v| {
+            v.split(',')
+                .all(|coding| coding.trim().eq_ignore_ascii_case("chunked"))
+        });
+        if !understood {
+            return Err(ApiError::new(
+                StatusCode::NOT_IMPLEMENTED,
+                Code::Unsupported,
+                "only the chunked transfer coding is supported",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the request's credentials, then routes it.
+async fn authorized(
+    app: &Arc<App>,
+    parts: hyper::http::request::Parts,
+    body: &mut ReqBody,
+    user: &mut String,
+) -> Result<Response<Body>> {
     // Parsed before auth, reported after it: a client without credentials
     // learns nothing about names.
-    let r = route::route(req.method(), req.uri().path());
+    let r = route::route(&parts.method, parts.uri.path());
     if !app.healthy.load(std::sync::atomic::Ordering::Relaxed) {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -256,7 +311,7 @@ async fn dispatch(
             "storage is unhealthy (see the registry log)",
         ));
     }
-    let get_or_head = *req.method() == Method::GET || *req.method() == Method::HEAD;
+    let get_or_head = parts.method == Method::GET || parts.method == Method::HEAD;
     if matches!(r, Ok(Route::Root)) && get_or_head {
         return Ok(respond(
             StatusCode::OK,
@@ -265,15 +320,15 @@ async fn dispatch(
         ));
     }
     if let Some(auth) = &app.auth {
-        let header = req
-            .headers()
+        let header = parts
+            .headers
             .get(header::AUTHORIZATION)
             .map(HeaderValue::as_bytes);
         match auth.check(header).await {
             AuthOutcome::Allowed(u) => *user = u,
             outcome => {
                 if let AuthOutcome::Refused { user: u, reason } = &outcome {
-                    tracing::warn!(user = %u, reason, path = %req.uri().path(), "login refused");
+                    tracing::warn!(user = %u, reason, path = %parts.uri.path(), "login refused");
                     *user = u.clone();
                 }
                 return Err(ApiError::new(
@@ -285,24 +340,12 @@ async fn dispatch(
             }
         }
     }
-    let (parts, incoming) = req.into_parts();
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    let mut body = ReqBody(Some(incoming));
     let ctx = Ctx {
         method: parts.method,
         query: route::parse_query(parts.uri.query()),
         headers: parts.headers,
     };
-    let result = match r {
-        Ok(r) => route_request(app, &ctx, r, &mut body).await,
-        Err(e) => Err(e),
-    };
-    body.drain_small(declared).await;
-    result
+    route_request(app, &ctx, r?, body).await
 }
 
 async fn route_request(

@@ -3,8 +3,6 @@
 //! tag, digest and upload id is parsed here, at the edge, into its type:
 //! handlers and storage never see unchecked text.
 
-use std::collections::HashMap;
-
 use crate::registry::digest::Digest;
 use crate::registry::errors::{ApiError, Code};
 use crate::registry::names::{InvalidName, Reference, RepoName, Tag, UploadId};
@@ -115,15 +113,37 @@ pub(crate) fn percent_decode(s: &str, plus_is_space: bool) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Query parameters (the first value of each name wins).
-pub(crate) fn parse_query(q: Option<&str>) -> HashMap<String, String> {
-    let mut map = HashMap::new();
-    for pair in q.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        map.entry(percent_decode(k, true))
-            .or_insert_with(|| percent_decode(v, true));
+/// A request's query parameters, decoded, in their order. Most names are
+/// read once (the first value wins); `tag` may repeat.
+#[derive(Debug, Default)]
+pub(crate) struct Query(Vec<(String, String)>);
+
+impl Query {
+    /// The first value of `key`.
+    pub(crate) fn get(&self, key: &str) -> Option<&String> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
-    map
+
+    /// Every value of `key`, in order.
+    pub(crate) fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub(crate) fn parse_query(q: Option<&str>) -> Query {
+    Query(
+        q.unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(k, true), percent_decode(v, true))
+            })
+            .collect(),
+    )
 }
 
 /// Maps a request to a route; a name, tag, digest or upload id that does
@@ -262,11 +282,12 @@ mod tests {
     #[test]
     fn queries_decode() {
         let q = parse_query(Some(
-            "n=2&last=a%2Fb&artifactType=application%2Fx%2Bjson&empty",
+            "n=2&last=a%2Fb&artifactType=application%2Fx%2Bjson&empty&tag=a&tag=b&last=z",
         ));
-        assert_eq!(q["last"], "a/b");
-        assert_eq!(q["artifactType"], "application/x+json");
-        assert_eq!(q["empty"], "");
+        assert_eq!(q.get("last").unwrap(), "a/b");
+        assert_eq!(q.get("artifactType").unwrap(), "application/x+json");
+        assert_eq!(q.get("empty").unwrap(), "");
+        assert_eq!(q.all("tag").collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(percent_decode("%zz%4", false), "%zz%4");
     }
 }

@@ -58,6 +58,8 @@ fn harness() -> Harness {
         access_log: false,
         log_fields: String::new(),
         healthy: Arc::new(AtomicBool::new(true)),
+        timeouts: Default::default(),
+        index_children: crate::registry::config::IndexChildren::All,
     });
     Harness { _dir: dir, app }
 }
@@ -70,7 +72,11 @@ impl Harness {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Answer {
-        let mut req = Request::builder().method(method).uri(path);
+        // As a client sends it: HTTP/1.1 names its host.
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", "registry.test");
         for (k, v) in headers {
             req = req.header(*k, *v);
         }

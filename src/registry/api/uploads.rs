@@ -95,22 +95,25 @@ fn content_length(ctx: &Ctx) -> Result<Option<u64>> {
     }
 }
 
-/// `Content-Range: <start>-<end>` (also accepting a `bytes ` prefix and `/total`).
-fn content_range(ctx: &Ctx) -> Result<Option<(u64, u64)>> {
-    let Some(v) = ctx.headers.get(CONTENT_RANGE) else {
-        return Ok(None);
-    };
-    let text = v.to_str().unwrap_or("");
+/// `Content-Range: <start>-<end>` (also accepting a `bytes ` prefix and
+/// `/total`); `None` unless both are numbers and start <= end.
+pub(crate) fn parse_content_range(text: &str) -> Option<(u64, u64)> {
     let spec = text
         .trim()
         .trim_start_matches("bytes")
         .trim_start_matches(['=', ' ']);
     let spec = spec.split('/').next().unwrap_or("");
-    let parsed = spec
-        .split_once('-')
+    spec.split_once('-')
         .and_then(|(a, b)| Some((a.trim().parse::<u64>().ok()?, b.trim().parse::<u64>().ok()?)))
-        .filter(|(a, b)| a <= b);
-    parsed.map(Some).ok_or_else(|| {
+        .filter(|(a, b)| a <= b)
+}
+
+fn content_range(ctx: &Ctx) -> Result<Option<(u64, u64)>> {
+    let Some(v) = ctx.headers.get(CONTENT_RANGE) else {
+        return Ok(None);
+    };
+    let text = v.to_str().unwrap_or("");
+    parse_content_range(text).map(Some).ok_or_else(|| {
         ApiError::new(
             StatusCode::RANGE_NOT_SATISFIABLE,
             Code::BlobUploadInvalid,
@@ -126,20 +129,23 @@ async fn receive(
     id: &UploadId,
     incoming: &mut ReqBody,
 ) -> Result<(u64, bool)> {
-    let Some(mut incoming) = incoming.take() else {
+    let Some(mut body) = incoming.take() else {
         return Ok((0, true));
     };
     let mut writer = app.store.append(name, id);
     let mut received = 0u64;
     let mut complete = true;
     loop {
-        match incoming.frame().await {
+        match body.frame().await {
             None => break,
             Some(Ok(frame)) => {
                 if let Ok(data) = frame.into_data() {
                     received += data.len() as u64;
                     if !writer.write(data).await {
-                        break; // the writer failed; finish() reports why
+                        // The writer failed (a full disk); finish() says
+                        // why, and the rest is drained while that goes out.
+                        incoming.put_back(body);
+                        break;
                     }
                 }
             }
@@ -254,6 +260,7 @@ async fn append_chunk(
         .ok_or_else(|| upload_unknown(id))?;
     let range = content_range(ctx)?;
     let length = content_length(ctx)?;
+    let mut expected = length;
     if let Some((start, end)) = range {
         if start != size {
             return Err(ApiError::new(
@@ -266,15 +273,18 @@ async fn append_chunk(
             .with_header(hyper::header::RANGE, &range_header(size))
             .with_header(hyper::header::LOCATION, &upload_location(app, name, id)));
         }
-        if length.is_some_and(|len| len != end - start + 1) {
+        // start <= end is checked when parsed; only a chunk of 2^64 bytes
+        // overflows, and no Content-Length can match it.
+        let chunk = (end - start).checked_add(1);
+        if chunk.is_none() || length.is_some_and(|len| Some(len) != chunk) {
             return Err(ApiError::new(
                 StatusCode::RANGE_NOT_SATISFIABLE,
                 Code::BlobUploadInvalid,
                 format!("Content-Range {start}-{end} does not match the Content-Length"),
             ));
         }
+        expected = chunk;
     }
-    let expected = range.map(|(s, e)| e - s + 1).or(length);
     let (received, complete) = receive(app, name, id, incoming).await?;
     check_received(expected, received, complete)?;
     Ok(size + received)

@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_norway::Value;
 
+use super::manifest::Platform;
 use tree::Section;
 
 /// Why a configuration was refused.
@@ -108,6 +109,37 @@ pub(crate) struct TlsConfig {
     pub minimumtls: String,
 }
 
+/// `http.timeout` (regctl's; distribution 3.1 has none): how long a
+/// client may keep a connection without making progress.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(crate) struct Timeouts {
+    /// The first byte and the whole request head must arrive within this
+    /// (also the TLS handshake, and the pause between keep-alive requests).
+    #[serde(serialize_with = "ser_duration")]
+    pub header: Duration,
+    /// A connection that moves no byte either way for this long is closed
+    /// (idle HTTP/2 connections, clients that stopped reading).
+    #[serde(serialize_with = "ser_duration")]
+    pub idle: Duration,
+    /// A request body that sends nothing for this long is aborted.
+    #[serde(serialize_with = "ser_duration")]
+    pub body: Duration,
+    /// After the body timeout has passed once, a body arriving slower than
+    /// this many bytes a second on average is aborted (a trickle).
+    pub minrate: u64,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header: Duration::from_secs(30),
+            idle: Duration::from_secs(120),
+            body: Duration::from_secs(60),
+            minrate: 1024,
+        }
+    }
+}
+
 /// HTTP settings.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct HttpConfig {
@@ -121,6 +153,7 @@ pub(crate) struct HttpConfig {
     pub draintimeout: Duration,
     pub tls: Option<TlsConfig>,
     pub headers: Vec<(String, Vec<String>)>,
+    pub timeout: Timeouts,
 }
 
 /// `auth.htpasswd`.
@@ -139,6 +172,19 @@ pub(crate) struct HealthConfig {
     pub threshold: u64,
 }
 
+/// `validation.manifests.indexes.platforms`: which child manifests of a
+/// pushed index must already be in the repository. `All` by default; the
+/// others accept sparse indexes (an index naming platforms the registry
+/// does not hold), which tools that expect complete images may trip on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum IndexChildren {
+    All,
+    None,
+    /// Only children whose platform is in the list.
+    List(Vec<Platform>),
+}
+
 /// The effective configuration of `regctl serve`.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Config {
@@ -147,6 +193,7 @@ pub(crate) struct Config {
     pub http: HttpConfig,
     pub auth: Option<HtpasswdConfig>,
     pub health: HealthConfig,
+    pub index_children: IndexChildren,
 }
 
 fn ser_duration<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -236,6 +283,10 @@ impl Config {
             None => None,
         };
         let health = parse_health(root.section_or_empty("health")?)?;
+        let index_children = match root.section("validation")? {
+            Some(v) => parse_validation(v)?,
+            None => IndexChildren::All,
+        };
         root.finish()?;
         Ok(Config {
             log,
@@ -243,6 +294,7 @@ impl Config {
             http,
             auth,
             health,
+            index_children,
         })
     }
 
@@ -263,6 +315,58 @@ fn one_of(s: &mut Section<'_>, key: &str, allowed: &[&str]) -> Result<Option<Str
         }),
         None => Ok(None),
     }
+}
+
+/// `validation`: only `manifests.indexes` (and `disabled`, which turns it
+/// off as in distribution); `manifests.urls` is refused as unknown, since
+/// regctl does not check foreign layer URLs.
+fn parse_validation(mut s: Section<'_>) -> Result<IndexChildren, ConfigError> {
+    let disabled = s.bool("disabled", false)?;
+    let mut children = IndexChildren::All;
+    if let Some(mut m) = s.section("manifests")? {
+        if let Some(mut i) = m.section("indexes")? {
+            children = match one_of(&mut i, "platforms", &["all", "none", "list"])?.as_deref() {
+                Some("none") => IndexChildren::None,
+                Some("list") => {
+                    let path = format!("{}.platformlist", i.path());
+                    let list = match i.take("platformlist") {
+                        Some(v) => platform_list(v, &path)?,
+                        None => Vec::new(),
+                    };
+                    IndexChildren::List(list)
+                }
+                _ => IndexChildren::All,
+            };
+            i.finish()?;
+        }
+        m.finish()?;
+    }
+    s.finish()?;
+    Ok(if disabled {
+        IndexChildren::None
+    } else {
+        children
+    })
+}
+
+fn platform_list(v: Value, path: &str) -> Result<Vec<Platform>, ConfigError> {
+    let invalid = || ConfigError::Invalid {
+        key: path.to_string(),
+        message: "expected a list of {os, architecture}".into(),
+    };
+    let Value::Sequence(items) = v else {
+        return Err(invalid());
+    };
+    items
+        .into_iter()
+        .map(|item| {
+            let field = |k: &str| item.get(k).and_then(Value::as_str).map(str::to_string);
+            Ok(Platform {
+                os: field("os").ok_or_else(invalid)?,
+                architecture: field("architecture").ok_or_else(invalid)?,
+            })
+        })
+        .collect()
 }
 
 fn parse_log(mut s: Section<'_>) -> Result<LogConfig, ConfigError> {
@@ -449,6 +553,29 @@ fn parse_http(mut s: Section<'_>) -> Result<HttpConfig, ConfigError> {
         }
         None => None,
     };
+    let timeout = match s.section("timeout")? {
+        Some(mut t) => {
+            let d = Timeouts::default();
+            let v = Timeouts {
+                header: t.duration("header", d.header)?,
+                idle: t.duration("idle", d.idle)?,
+                body: t.duration("body", d.body)?,
+                minrate: t.uint("minrate", d.minrate)?,
+            };
+            let path = t.path().to_string();
+            t.finish()?;
+            for (key, value) in [("header", v.header), ("idle", v.idle), ("body", v.body)] {
+                if value.is_zero() {
+                    return Err(ConfigError::Invalid {
+                        key: format!("{path}.{key}"),
+                        message: "must be longer than 0".into(),
+                    });
+                }
+            }
+            v
+        }
+        None => Timeouts::default(),
+    };
     let mut headers = Vec::new();
     if let Some(mut h) = s.section("headers")? {
         let path = h.path().to_string();
@@ -494,6 +621,7 @@ fn parse_http(mut s: Section<'_>) -> Result<HttpConfig, ConfigError> {
         draintimeout,
         tls,
         headers,
+        timeout,
     })
 }
 

@@ -80,8 +80,8 @@ pub(super) fn mark_repository(
             continue;
         }
         if let Some(Some(m)) = parsed.get(&d) {
-            blobs.extend(m.blobs.iter().cloned());
-            roots.extend(m.children.iter().cloned());
+            blobs.extend(m.blobs.iter().map(|b| b.digest.clone()));
+            roots.extend(m.children.iter().map(|c| c.digest.clone()));
         } else if !parsed.contains_key(&d) {
             // Tagged but not a linked revision (or a child from elsewhere):
             // keep its content if it parses.
@@ -90,8 +90,8 @@ pub(super) fn mark_repository(
                 .ok()
                 .and_then(|b| manifest::parse(None, &b).ok())
             {
-                blobs.extend(m.blobs.iter().cloned());
-                roots.extend(m.children.iter().cloned());
+                blobs.extend(m.blobs.iter().map(|b| b.digest.clone()));
+                roots.extend(m.children.iter().map(|c| c.digest.clone()));
             }
         }
         if let Some(refs) = referrers.get(&d) {

@@ -208,7 +208,7 @@ mod tests {
         );
         let d1 = Digest::sha256_of(m1.as_bytes());
         store
-            .put_manifest(&app, &d1, m1.into_bytes(), Some(&v1))
+            .put_manifest(&app, &d1, m1.into_bytes(), std::slice::from_ref(&v1))
             .await
             .unwrap();
         let opts = GcOptions {
@@ -229,7 +229,7 @@ mod tests {
         );
         // A client saw the layer (HEAD) and now pushes a manifest using it.
         let gc_lock = store.gc_shared().await.unwrap();
-        assert!(store.claim_blob(&app, &layer).await.unwrap());
+        assert!(store.claim_blob(&app, &layer).await.unwrap().is_some());
         drop(gc_lock);
         let report = {
             let drv = drv.clone();

@@ -20,6 +20,10 @@ pub(crate) struct Options {
     pub readonly: bool,
     /// Extra top-level YAML appended verbatim.
     pub extra: String,
+    /// Extra lines of the `http:` section, indented by the caller.
+    pub http: String,
+    /// Run the server with this soft and hard open-file limit (`prlimit`).
+    pub nofile: Option<u64>,
 }
 
 impl Default for Options {
@@ -30,6 +34,8 @@ impl Default for Options {
             delete: true,
             readonly: false,
             extra: String::new(),
+            http: String::new(),
+            nofile: None,
         }
     }
 }
@@ -148,6 +154,7 @@ impl Registry {
             "version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: data\n  delete:\n    enabled: {}\n  maintenance:\n    readonly:\n      enabled: {}\nhttp:\n  addr: 127.0.0.1:{}\n  secret: test-secret\n",
             o.delete, o.readonly, self.port
         );
+        cfg.push_str(&o.http);
         if o.tls {
             cfg.push_str(
                 "  tls:\n    certificate: certs/registry.crt\n    key: certs/registry.key\n",
@@ -162,7 +169,17 @@ impl Registry {
 
     pub(crate) fn spawn(&mut self) {
         let log = std::fs::File::create(self.path().join("serve.log")).unwrap();
-        let child = Command::new(assert_cmd::cargo::cargo_bin("regctl"))
+        let regctl = assert_cmd::cargo::cargo_bin("regctl");
+        let mut cmd = match self.opts.nofile {
+            Some(n) => {
+                require("prlimit");
+                let mut c = Command::new("prlimit");
+                c.arg(format!("--nofile={n}:{n}")).arg(&regctl);
+                c
+            }
+            None => Command::new(&regctl),
+        };
+        let child = cmd
             .args(["serve", "--config"])
             .arg(self.config_path())
             .env_remove("REGCTL_DIR")
