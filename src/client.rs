@@ -5,6 +5,8 @@
 //! self-test on `127.0.0.1` still proves the certificate covers the name
 //! clients will use. One connection per request keeps it obvious.
 
+pub(crate) mod challenge;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;

@@ -13,6 +13,12 @@ mod commands;
 mod cron;
 mod doctor;
 mod fsutil;
+/// Fuzz entry points: public only to `cargo fuzz` (`--cfg fuzzing`).
+#[cfg(fuzzing)]
+pub mod fuzzing;
+#[cfg(all(test, not(fuzzing)))]
+#[allow(unreachable_pub)]
+mod fuzzing;
 mod htpasswd;
 mod image;
 mod init;

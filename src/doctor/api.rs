@@ -49,6 +49,8 @@ pub(super) async fn check(
         .header("docker-distribution-api-version")
         .map(String::from);
     let challenge = r.header("www-authenticate").unwrap_or("").to_string();
+    let challenges = crate::client::challenge::parse(&challenge);
+    let asks = |scheme: &str| challenges.iter().find(|c| c.is(scheme));
     match (r.status, &version) {
         (200 | 401, Some(v)) => checks.push(Check::ok("api", format!("GET /v2/ answers {} ({v})", r.status))),
         (200 | 401, None) => checks.push(
@@ -71,10 +73,11 @@ pub(super) async fn check(
             );
             anonymous.clone()
         }
-        _ if challenge.starts_with("Bearer") => {
+        _ if asks("bearer").is_some() => {
+            let realm = asks("bearer").and_then(|c| c.param("realm")).unwrap_or("");
             checks.push(Check::ok(
                 "auth",
-                format!("token authentication: {challenge}"),
+                format!("token authentication (token server {realm})"),
             ));
             checks.push(Check::skipped(
                 "credentials",
@@ -82,8 +85,9 @@ pub(super) async fn check(
             ));
             return;
         }
-        _ if challenge.starts_with("Basic") => {
-            checks.push(Check::ok("auth", format!("HTTP basic: {challenge}")));
+        _ if asks("basic").is_some() => {
+            let realm = asks("basic").and_then(|c| c.param("realm")).unwrap_or("");
+            checks.push(Check::ok("auth", format!("HTTP basic (realm {realm})")));
             let (Some(user), Some(pw)) = (&opts.user, &opts.password) else {
                 checks.push(
                     Check::warning("credentials", "not tested: no --user given")

@@ -14,6 +14,8 @@ mod config;
 mod connection;
 mod digest;
 mod errors;
+#[cfg(any(test, fuzzing))]
+pub(crate) mod fuzzing;
 mod gc;
 mod maintenance;
 mod manifest;
