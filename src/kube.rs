@@ -2,9 +2,11 @@
 //! `certificates.k8s.io/v1` CertificateSigningRequest, with `kubectl`
 //! (found with `which`; `--context` and `--kubeconfig` passed through).
 //!
-//! The flow is the documented one: create the CSR object, approve it when
-//! allowed, wait for the signer, fetch the certificate, check it against
-//! the cluster CA from the kubeconfig, and delete the CSR object.
+//! The steps are separate so the caller can order them safely: read the
+//! CA to check against first (nothing is created when there is none),
+//! submit (and approve when allowed), wait, write the files, and only
+//! then delete the request object. A signed certificate is never thrown
+//! away because cleaning up failed.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -31,21 +33,51 @@ pub(crate) enum KubeError {
         message: String,
     },
     #[error(
-        "the CSR {0} was not signed within {1:?}; approve it (kubectl certificate approve {0}) or pass --approve when your user may"
+        "the CSR {name} was approved but nobody signed it within {}s: no controller signs for {signer} in this cluster (kube-controller-manager signs only the kubernetes.io/ signers; a signer of your own needs its controller running)",
+        waited.as_secs()
     )]
-    Timeout(String, Duration),
+    ApprovedNotSigned {
+        name: String,
+        signer: String,
+        waited: Duration,
+    },
+    #[error(
+        "the CSR {name} was not approved within {}s (regctl deleted it)",
+        waited.as_secs()
+    )]
+    NotApproved { name: String, waited: Duration },
     #[error("the cluster returned something that is not a certificate: {0}")]
     BadCertificate(String),
     #[error(
-        "the kubeconfig has no certificate-authority-data for this cluster; pass the cluster CA with --ca FILE"
+        "the kubeconfig names no CA for this cluster (it trusts the system's CAs or skips verification)"
     )]
     NoClusterCa,
-    #[error(
-        "the signed certificate does not chain to the cluster CA (a custom signer has its own CA: pass it with --ca FILE)"
-    )]
-    NotFromClusterCa,
+    #[error("the signed certificate does not chain to {0}")]
+    NotFromCa(String),
     #[error(transparent)]
     Pki(#[from] PkiError),
+}
+
+impl KubeError {
+    /// What to do about it, when there is something.
+    pub(crate) fn hint(&self, signer: &str, kubectl: &Kubectl) -> Option<String> {
+        match self {
+            KubeError::NotApproved { name, .. } => Some(format!(
+                "approve while regctl waits (`{}`, printed as soon as the request exists), pass --approve if your user may approve for {signer}, or wait longer with --csr-timeout SECONDS",
+                kubectl.command_line(&["certificate", "approve", name])
+            )),
+            KubeError::Refused { message, .. } if message.contains("usages did not match") => Some(
+                "this cluster's signer wants the key encipherment usage, which regctl adds when it can read the server's version (`kubectl version`); --key-type rsa2048 always carries it".into(),
+            ),
+            KubeError::NoClusterCa => Some(format!(
+                "pass the CA that signs for {signer} with --signer-ca FILE (the cluster CA is /etc/kubernetes/pki/ca.crt on a kubeadm control-plane node)"
+            )),
+            KubeError::NotFromCa(_) => Some(format!(
+                "{signer} signs with a CA of its own: pass that CA with --signer-ca FILE"
+            )),
+            _ => None,
+        }
+    }
 }
 
 /// How to reach the cluster.
@@ -68,11 +100,22 @@ impl Kubectl {
         Kubectl { flags }
     }
 
+    /// The command line a person would type, with the same flags.
+    pub(crate) fn command_line(&self, args: &[&str]) -> String {
+        let mut words = vec!["kubectl".to_string()];
+        words.extend(self.flags.iter().cloned());
+        words.extend(args.iter().map(|a| a.to_string()));
+        words.join(" ")
+    }
+
     /// Runs `kubectl FLAGS ARGS`, feeding `stdin`; returns stdout.
     pub(crate) fn run(&self, args: &[&str], stdin: Option<&str>) -> Result<String, KubeError> {
         let kubectl = which::which("kubectl").map_err(|_| KubeError::NoKubectl)?;
-        let command =
-            format!("kubectl {} {}", self.flags.join(" "), args.join(" ")).replace("  ", " ");
+        let command = self.command_line(args);
+        let failed = |message: String| KubeError::Kubectl {
+            command: command.clone(),
+            message,
+        };
         let mut child = Command::new(kubectl)
             .args(&self.flags)
             .args(args)
@@ -84,28 +127,50 @@ impl Kubectl {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| KubeError::Kubectl {
-                command: command.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| failed(e.to_string()))?;
         if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
             pipe.write_all(text.as_bytes())
-                .map_err(|e| KubeError::Kubectl {
-                    command: command.clone(),
-                    message: e.to_string(),
-                })?;
+                .map_err(|e| failed(e.to_string()))?;
         }
-        let out = child.wait_with_output().map_err(|e| KubeError::Kubectl {
-            command: command.clone(),
-            message: e.to_string(),
-        })?;
+        let out = child
+            .wait_with_output()
+            .map_err(|e| failed(e.to_string()))?;
         if !out.status.success() {
-            return Err(KubeError::Kubectl {
-                command,
-                message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-            });
+            return Err(failed(
+                String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            ));
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// The API server's minor version (`1.24.17` → 24), when it answers.
+    pub(crate) fn server_minor(&self) -> Option<u32> {
+        let json = self.run(&["version", "-o", "json"], None).ok()?;
+        let v: serde_json::Value = serde_json::from_str(&json).ok()?;
+        let minor = v.get("serverVersion")?.get("minor")?.as_str()?;
+        minor.trim_end_matches('+').parse().ok()
+    }
+
+    /// The current context's cluster CA (PEM), whichever way the
+    /// kubeconfig holds it: inline data, or a file path (minikube's
+    /// default), which `--flatten` inlines. `None` when it names none.
+    pub(crate) fn cluster_ca(&self) -> Result<Option<String>, KubeError> {
+        let data = self.run(
+            &[
+                "config",
+                "view",
+                "--raw",
+                "--minify",
+                "--flatten",
+                "-o",
+                "jsonpath={.clusters[0].cluster.certificate-authority-data}",
+            ],
+            None,
+        )?;
+        if data.trim().is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(String::from_utf8_lossy(&b64(&data)?).into_owned()))
     }
 }
 
@@ -121,133 +186,136 @@ pub(crate) fn request_name(host: &str) -> Result<String, KubeError> {
     Ok(format!("regctl-{host}-{}", hex::encode(suffix)))
 }
 
-/// What the cluster signed.
-#[derive(Debug, Clone)]
-pub(crate) struct Signed {
-    pub key_pem: String,
-    pub cert_pem: String,
-    /// The CA to trust (the cluster's, or the one given).
-    pub ca_pem: String,
-}
-
 fn b64(text: &str) -> Result<Vec<u8>, KubeError> {
     base64::engine::general_purpose::STANDARD
         .decode(text.trim())
         .map_err(|e| KubeError::BadCertificate(e.to_string()))
 }
 
-/// Runs the whole flow; `ca_pem` overrides the kubeconfig's cluster CA
-/// (custom signers sign with their own CA).
-pub(crate) fn sign(
-    kubectl: &Kubectl,
+/// A request object in the cluster, and the key that stays here.
+pub(crate) struct Pending<'a> {
+    kubectl: &'a Kubectl,
+    pub name: String,
+    pub signer: String,
+    approved_by_us: bool,
+    /// The private key (PEM) the certificate will belong to.
+    pub key_pem: String,
+}
+
+/// Creates the CertificateSigningRequest (and approves it when asked).
+pub(crate) fn submit<'a>(
+    kubectl: &'a Kubectl,
     name: &str,
     opts: &CsrOptions,
     approve: bool,
-    timeout: Duration,
-    ca_pem: Option<String>,
-    mut progress: impl FnMut(&str),
-) -> Result<Signed, KubeError> {
+) -> Result<Pending<'a>, KubeError> {
     let req: Request = csr::request(opts)?;
     kubectl.run(
         &["create", "-f", "-"],
         Some(&csr::manifest(name, &req, opts)),
     )?;
-    progress(&format!(
-        "created CertificateSigningRequest {name} (signer {})",
-        opts.signer
-    ));
-    let result = wait_signed(kubectl, name, approve, timeout, &mut progress);
-    // The CSR object has served its purpose either way.
-    let deleted = kubectl.run(&["delete", "csr", name], None);
-    let cert_der = result?;
-    deleted?;
-    progress(&format!("deleted CertificateSigningRequest {name}"));
-    let ca_pem = match ca_pem {
-        Some(p) => p,
-        None => {
-            let data = kubectl.run(
+    let pending = Pending {
+        kubectl,
+        name: name.to_string(),
+        signer: opts.signer.clone(),
+        approved_by_us: approve,
+        key_pem: req.key_pem,
+    };
+    if approve && let Err(e) = kubectl.run(&["certificate", "approve", name], None) {
+        // Not left behind for nothing: nobody else was going to approve it.
+        let _ = pending.delete();
+        return Err(e);
+    }
+    Ok(pending)
+}
+
+impl Pending<'_> {
+    /// Waits for the signature; the certificate (DER) when it comes.
+    /// Denied, failed, and not signed in time are errors that say which.
+    pub(crate) fn wait(&self, timeout: Duration) -> Result<Vec<u8>, KubeError> {
+        let started = Instant::now();
+        loop {
+            let conditions = self.kubectl.run(
                 &[
-                    "config",
-                    "view",
-                    "--raw",
-                    "--minify",
+                    "get",
+                    "csr",
+                    &self.name,
                     "-o",
-                    "jsonpath={.clusters[0].cluster.certificate-authority-data}",
+                    "jsonpath={range .status.conditions[*]}{.type}={.message};{end}",
                 ],
                 None,
             )?;
-            if data.trim().is_empty() {
-                return Err(KubeError::NoClusterCa);
+            let mut approved = self.approved_by_us;
+            for cond in conditions.split(';').filter(|c| !c.is_empty()) {
+                let (state, message) = cond.split_once('=').unwrap_or((cond, ""));
+                match state {
+                    "Denied" | "Failed" => {
+                        return Err(KubeError::Refused {
+                            name: self.name.clone(),
+                            state: state.to_lowercase(),
+                            message: message.to_string(),
+                        });
+                    }
+                    "Approved" => approved = true,
+                    _ => {}
+                }
             }
-            String::from_utf8_lossy(&b64(&data)?).into_owned()
+            let cert = self.kubectl.run(
+                &[
+                    "get",
+                    "csr",
+                    &self.name,
+                    "-o",
+                    "jsonpath={.status.certificate}",
+                ],
+                None,
+            )?;
+            if !cert.trim().is_empty() {
+                let pem = b64(&cert)?;
+                let ders = pki::certs_from_bytes(&pem)
+                    .map_err(|e| KubeError::BadCertificate(e.to_string()))?;
+                return ders
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| KubeError::BadCertificate("no certificate in it".into()));
+            }
+            let waited = started.elapsed();
+            if waited > timeout {
+                return Err(if approved {
+                    KubeError::ApprovedNotSigned {
+                        name: self.name.clone(),
+                        signer: self.signer.clone(),
+                        waited,
+                    }
+                } else {
+                    KubeError::NotApproved {
+                        name: self.name.clone(),
+                        waited,
+                    }
+                });
+            }
+            std::thread::sleep(Duration::from_millis(500));
         }
-    };
+    }
+
+    /// Deletes the request object (it has served its purpose).
+    pub(crate) fn delete(&self) -> Result<(), KubeError> {
+        self.kubectl
+            .run(&["delete", "csr", &self.name], None)
+            .map(|_| ())
+    }
+}
+
+/// Checks that `cert_der` chains to one of the certificates in `ca_pem`.
+pub(crate) fn check_chain(cert_der: &[u8], ca_pem: &str, ca_name: &str) -> Result<(), KubeError> {
     let anchors = pki::certs_from_bytes(ca_pem.as_bytes())?;
-    let leaf = pki::parse(&cert_der)?;
+    let leaf = pki::parse(cert_der)?;
     let parsed: Vec<_> = anchors
         .iter()
         .map(|d| pki::parse(d))
         .collect::<Result<_, _>>()?;
-    if !matches!(
-        pki::chain::verify(&leaf, &[], &parsed),
-        pki::chain::ChainOutcome::Trusted(_)
-    ) {
-        return Err(KubeError::NotFromClusterCa);
-    }
-    progress("the certificate chains to the cluster CA");
-    Ok(Signed {
-        key_pem: req.key_pem,
-        cert_pem: pki::certs_to_pem(std::slice::from_ref(&cert_der)),
-        ca_pem,
-    })
-}
-
-fn wait_signed(
-    kubectl: &Kubectl,
-    name: &str,
-    approve: bool,
-    timeout: Duration,
-    progress: &mut impl FnMut(&str),
-) -> Result<Vec<u8>, KubeError> {
-    if approve {
-        kubectl.run(&["certificate", "approve", name], None)?;
-        progress(&format!("approved {name}"));
-    }
-    let started = Instant::now();
-    loop {
-        let conditions = kubectl.run(
-            &[
-                "get",
-                "csr",
-                name,
-                "-o",
-                "jsonpath={range .status.conditions[*]}{.type}={.message};{end}",
-            ],
-            None,
-        )?;
-        for cond in conditions.split(';').filter(|c| !c.is_empty()) {
-            let (state, message) = cond.split_once('=').unwrap_or((cond, ""));
-            if state == "Denied" || state == "Failed" {
-                return Err(KubeError::Refused {
-                    name: name.to_string(),
-                    state: state.to_lowercase(),
-                    message: message.to_string(),
-                });
-            }
-        }
-        let cert = kubectl.run(
-            &["get", "csr", name, "-o", "jsonpath={.status.certificate}"],
-            None,
-        )?;
-        if !cert.trim().is_empty() {
-            let pem = b64(&cert)?;
-            let ders = pki::certs_from_bytes(&pem)
-                .map_err(|e| KubeError::BadCertificate(e.to_string()))?;
-            return Ok(ders[0].clone());
-        }
-        if started.elapsed() > timeout {
-            return Err(KubeError::Timeout(name.to_string(), timeout));
-        }
-        std::thread::sleep(Duration::from_millis(500));
+    match pki::chain::verify(&leaf, &[], &parsed) {
+        pki::chain::ChainOutcome::Trusted(_) => Ok(()),
+        _ => Err(KubeError::NotFromCa(ca_name.to_string())),
     }
 }

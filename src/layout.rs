@@ -70,6 +70,16 @@ impl RegistryDir {
         self.certs().join("ca.key")
     }
 
+    /// regctl's own CA, kept aside when the cluster's CA took `ca.crt`'s
+    /// place (`cert issue --kubernetes --force` in a directory that had one).
+    pub(crate) fn own_ca_cert(&self) -> PathBuf {
+        self.certs().join("own-ca.crt")
+    }
+
+    pub(crate) fn own_ca_key(&self) -> PathBuf {
+        self.certs().join("own-ca.key")
+    }
+
     /// The registry's server certificate.
     pub(crate) fn server_cert(&self) -> PathBuf {
         self.certs().join("registry.crt")

@@ -165,6 +165,9 @@ fn execute(
                     approve: request.approve,
                     timeout: Duration::from_secs(csr.timeout),
                     signer_ca: ctx.signer_ca.clone(),
+                    // The plan showed the CA being replaced; init keeps the
+                    // old one aside rather than refusing half-way.
+                    keep_own_ca_aside: true,
                 },
             )?;
             signed.report();

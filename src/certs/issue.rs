@@ -203,10 +203,23 @@ fn resolve_ca(
 /// Issues the certificate `req` asks for in `layout`.
 pub(crate) fn issue(layout: &RegistryDir, req: &IssueRequest) -> anyhow::Result<Issued> {
     let saved = layout.setup_if_any()?.map(|s| s.hosts);
-    let sans = collect_sans(&req.hosts, saved.as_deref(), !req.no_host_ips)?;
     if let Some(k) = &req.kubernetes {
+        // Only the registry's names: this machine's names and addresses
+        // have no place in a certificate the cluster vouches for.
+        let named = if req.hosts.is_empty() {
+            saved.unwrap_or_default()
+        } else {
+            req.hosts.clone()
+        };
+        if named.is_empty() {
+            bail!(
+                "name the registry for the cluster to sign: --host NAME (the name clients use, such as registry.registry.svc or the ingress host)"
+            );
+        }
+        let sans = collect_sans(&named, None, false)?;
         return issue_kubernetes(layout, req, k, sans).map(Issued::Cluster);
     }
+    let sans = collect_sans(&req.hosts, saved.as_deref(), !req.no_host_ips)?;
     if req.new_ca && req.ca_cert.is_some() {
         bail!("--new-ca and --ca exclude each other: one creates a CA, the other brings one");
     }
@@ -258,17 +271,16 @@ fn issue_kubernetes(
             "--kubernetes has the cluster sign; it excludes --ca/--ca-key and --new-ca (the signer's CA is --signer-ca)"
         );
     }
-    let node = match &k.node {
-        Some(n) => n.clone(),
-        None => crate::netinfo::hostname().ok_or_else(|| {
-            anyhow::anyhow!("no host name to use as the node name: pass --node-name")
-        })?,
-    };
+    let node = k
+        .node
+        .clone()
+        .unwrap_or_else(|| super::DEFAULT_CSR_NODE.into());
     let signer_ca = match &k.signer_ca {
         Some(p) => Some(read_text(p, "the --signer-ca file")?),
         None => None,
     };
     // Refuse before asking the cluster, so a signed certificate is never thrown away.
+    super::check_own_ca(layout, req.force)?;
     let mut plan = WritePlan::default();
     let ow = overwrite_if(req.force);
     for p in [
@@ -279,6 +291,12 @@ fn issue_kubernetes(
         plan.add(p, Vec::new(), MODE_PUBLIC, ow);
     }
     plan.check()?;
+    if k.signer == crate::pki::csr::KUBELET_SERVING {
+        crate::ui::warn(format!(
+            "{} certificates identify a node (this one CN=system:node:{node}): never give --node-name a real node's name, and keep certs/registry.key as safe as a node's key",
+            k.signer
+        ));
+    }
     let signed = super::sign_with_cluster(
         layout,
         &k.kubectl,
@@ -291,6 +309,7 @@ fn issue_kubernetes(
             approve: k.approve,
             timeout: k.timeout,
             signer_ca,
+            keep_own_ca_aside: req.force,
         },
     )?;
     super::nudge_registry(layout);

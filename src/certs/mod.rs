@@ -138,6 +138,11 @@ pub(crate) fn key_type_of(description: &str) -> KeyType {
     }
 }
 
+/// The node name in a kubelet-serving subject when none is given. No node
+/// has it, so the certificate cannot pass for a real node's kubelet (a
+/// default of this machine's name would, on a cluster node).
+pub(crate) const DEFAULT_CSR_NODE: &str = "regctl-registry";
+
 /// How the cluster is to sign.
 #[derive(Debug, Clone)]
 pub(crate) struct ClusterSigning {
@@ -150,6 +155,9 @@ pub(crate) struct ClusterSigning {
     pub timeout: Duration,
     /// The signer's CA (PEM), when the kubeconfig's is not the one.
     pub signer_ca: Option<String>,
+    /// A CA of regctl's own in the directory moves to `own-ca.*` instead
+    /// of being refused.
+    pub keep_own_ca_aside: bool,
 }
 
 /// What the cluster signed, for the report.
@@ -159,6 +167,8 @@ pub(crate) struct ClusterSigned {
     pub not_after: time::OffsetDateTime,
     pub days_asked: u32,
     pub ca_path: std::path::PathBuf,
+    /// Where the own CA went, when it was moved aside.
+    pub own_ca_kept: Option<std::path::PathBuf>,
 }
 
 impl ClusterSigned {
@@ -188,48 +198,155 @@ impl ClusterSigned {
                 "the cluster CA"
             }
         );
+        if let Some(kept) = &self.own_ca_kept {
+            outln!("  regctl's own CA is kept as {}", kept.display());
+        }
     }
 }
 
+/// A [`KubeError`](crate::kube::KubeError) with its advice.
+fn kube_error(
+    e: crate::kube::KubeError,
+    signer: &str,
+    kubectl: &crate::kube::Kubectl,
+) -> anyhow::Error {
+    use crate::ui::HintExt as _;
+    match e.hint(signer, kubectl) {
+        Some(h) => Err::<(), _>(e).hint(|| h).unwrap_err(),
+        None => e.into(),
+    }
+}
+
+/// Refuses, before the cluster is asked, when the signer's CA would
+/// replace a CA of regctl's own that is not to be kept aside.
+pub(crate) fn check_own_ca(layout: &RegistryDir, keep_aside: bool) -> anyhow::Result<()> {
+    if !layout.ca_key().exists() {
+        return Ok(());
+    }
+    if !keep_aside {
+        anyhow::bail!(
+            "{} is regctl's own CA (its key is beside it) and the cluster's CA would take its place; pass --force to keep it as {} and {}, or issue from it without --kubernetes",
+            layout.ca_cert().display(),
+            layout.own_ca_cert().display(),
+            layout.own_ca_key().display()
+        );
+    }
+    if layout.own_ca_cert().exists() || layout.own_ca_key().exists() {
+        anyhow::bail!(
+            "{} already exists: move it away first, so no CA is lost",
+            layout.own_ca_cert().display()
+        );
+    }
+    Ok(())
+}
+
 /// Has the cluster sign the server certificate and writes key, certificate
-/// and the signer's CA.
+/// and the signer's CA. The order keeps every outcome recoverable: the CA
+/// to check against is read before anything is created; the files are
+/// written before the request object is deleted, so a user who may not
+/// delete requests still gets the certificate (and a warning naming the
+/// object left behind); a request that fails or times out is deleted, and
+/// the error says so.
 pub(crate) fn sign_with_cluster(
     layout: &RegistryDir,
     kubectl: &crate::kube::Kubectl,
     req: &ClusterSigning,
 ) -> anyhow::Result<ClusterSigned> {
+    let signer = req.signer.as_str();
+    let fail = |e| kube_error(e, signer, kubectl);
+    check_own_ca(layout, req.keep_own_ca_aside)?;
+    let (ca_pem, ca_name) = match &req.signer_ca {
+        Some(pem) => (pem.clone(), "the --signer-ca CA".to_string()),
+        None => (
+            kubectl
+                .cluster_ca()
+                .map_err(fail)?
+                .ok_or(crate::kube::KubeError::NoClusterCa)
+                .map_err(fail)?,
+            "the kubeconfig's cluster CA".to_string(),
+        ),
+    };
+    let minor = kubectl.server_minor();
     let opts = pki::csr::CsrOptions {
         sans: req.sans.clone(),
         key_type: req.key_type,
         signer: req.signer.clone(),
         node: req.node.clone(),
         days: req.days,
+        key_encipherment: pki::csr::key_encipherment(signer, req.key_type, minor),
     };
     let name = crate::kube::request_name(&req.sans[0].to_string())?;
-    let signed = crate::kube::sign(
-        kubectl,
-        &name,
-        &opts,
-        req.approve,
-        req.timeout,
-        req.signer_ca.clone(),
-        |line| outln!("  {line}"),
-    )?;
-    write_server(layout, &signed.key_pem, &signed.cert_pem, &signed.ca_pem)?;
+    let pending = crate::kube::submit(kubectl, &name, &opts, req.approve).map_err(fail)?;
+    outln!("  created CertificateSigningRequest {name} (signer {signer})");
+    if req.approve {
+        outln!("  approved {name}");
+    } else {
+        outln!(
+            "  waiting up to {}s for its approval: {}",
+            req.timeout.as_secs(),
+            kubectl.command_line(&["certificate", "approve", &name])
+        );
+    }
+    let spinner = crate::ui::Spinner::start(&format!("waiting for {signer} to sign {name}"));
+    let waited = pending.wait(req.timeout);
+    spinner.finish();
+    let checked = waited.and_then(|der| {
+        crate::kube::check_chain(&der, &ca_pem, &ca_name)?;
+        Ok(der)
+    });
+    let cert_der = match checked {
+        Ok(der) => der,
+        Err(e) => {
+            if let Err(d) = pending.delete() {
+                crate::ui::warn(format!(
+                    "the CertificateSigningRequest {name} is left in the cluster ({d}); delete it with `{}`",
+                    kubectl.command_line(&["delete", "csr", &name])
+                ));
+            }
+            return Err(fail(e));
+        }
+    };
+    outln!("  the certificate chains to {ca_name}");
+    let own_ca_kept = if layout.ca_key().exists() {
+        std::fs::rename(layout.ca_key(), layout.own_ca_key()).with_context(|| {
+            format!(
+                "cannot keep the own CA key as {}",
+                layout.own_ca_key().display()
+            )
+        })?;
+        std::fs::rename(layout.ca_cert(), layout.own_ca_cert()).with_context(|| {
+            format!(
+                "cannot keep the own CA as {}",
+                layout.own_ca_cert().display()
+            )
+        })?;
+        Some(layout.own_ca_cert())
+    } else {
+        None
+    };
+    let cert_pem = pki::certs_to_pem(std::slice::from_ref(&cert_der));
+    write_server(layout, &pending.key_pem, &cert_pem, &ca_pem)?;
     fsutil::write_atomic(
         &layout.ca_cert(),
-        signed.ca_pem.as_bytes(),
+        ca_pem.as_bytes(),
         MODE_PUBLIC,
         Overwrite::Replace,
     )?;
-    let ders = pki::certs_from_bytes(signed.cert_pem.as_bytes())?;
-    let not_after = pki::parse(&ders[0])?.validity().not_after.to_datetime();
+    match pending.delete() {
+        Ok(()) => outln!("  deleted CertificateSigningRequest {name}"),
+        Err(e) => crate::ui::warn(format!(
+            "the certificate is written, but the CertificateSigningRequest {name} is left in the cluster ({e}); delete it when you can: `{}`",
+            kubectl.command_line(&["delete", "csr", &name])
+        )),
+    }
+    let not_after = pki::parse(&cert_der)?.validity().not_after.to_datetime();
     Ok(ClusterSigned {
         signer: req.signer.clone(),
         custom_ca: req.signer_ca.is_some(),
         not_after,
         days_asked: req.days,
         ca_path: layout.ca_cert(),
+        own_ca_kept,
     })
 }
 

@@ -77,8 +77,7 @@ pub(crate) fn renew(
         let node = csr
             .node_name
             .clone()
-            .or_else(crate::netinfo::hostname)
-            .unwrap_or_else(|| "registry".into());
+            .unwrap_or_else(|| super::DEFAULT_CSR_NODE.into());
         super::sign_with_cluster(
             layout,
             &setup.kubernetes.kubectl(),
@@ -91,6 +90,7 @@ pub(crate) fn renew(
                 approve: csr.approve,
                 timeout: Duration::from_secs(csr.timeout),
                 signer_ca,
+                keep_own_ca_aside: false,
             },
         )?
         .not_after

@@ -194,8 +194,7 @@ pub(crate) fn run(mut req: Request) -> anyhow::Result<()> {
             .csr
             .node_name
             .clone()
-            .or_else(crate::netinfo::hostname)
-            .unwrap_or_else(|| "registry".into()),
+            .unwrap_or_else(|| crate::certs::DEFAULT_CSR_NODE.into()),
         approve: setup.kubernetes.csr.approve,
         kubectl: setup.kubernetes.kubectl().flags,
     });

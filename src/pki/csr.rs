@@ -5,8 +5,9 @@
 //! The built-in `kubernetes.io/kubelet-serving` signer only signs requests
 //! that look like a kubelet's serving certificate: subject
 //! `CN=system:node:<name>, O=system:nodes`, DNS and IP SANs only, usages
-//! `digital signature`, `server auth` (plus `key encipherment` for RSA).
-//! Other signers get the registry's name as CN.
+//! `digital signature`, `server auth`, and `key encipherment` for RSA keys
+//! or for clusters before 1.27 (see [`key_encipherment`]). Other signers
+//! get the registry's name as CN.
 
 use base64::Engine as _;
 use rcgen::{CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, SanType};
@@ -27,6 +28,19 @@ pub(crate) struct CsrOptions {
     pub node: String,
     /// `spec.expirationSeconds` (signers may shorten it).
     pub days: u32,
+    /// Ask for the `key encipherment` usage too ([`key_encipherment`]).
+    pub key_encipherment: bool,
+}
+
+/// Whether to ask for `key encipherment`. RSA keys use it in TLS 1.2's RSA
+/// key exchange. For other keys it means nothing, but kubelet-serving
+/// signers before Kubernetes 1.25 sign only the exact set
+/// `[digital signature, key encipherment, server auth]`, and API
+/// validation accepts the set without it only from 1.27, so it is asked
+/// for unless the server is known to be 1.27 or later.
+pub(crate) fn key_encipherment(signer: &str, key_type: KeyType, server_minor: Option<u32>) -> bool {
+    key_type.rsa_bits().is_some()
+        || (signer == KUBELET_SERVING && server_minor.is_none_or(|m| m < 27))
 }
 
 /// A generated key and its request.
@@ -41,9 +55,9 @@ fn gen_err(e: rcgen::Error) -> PkiError {
 }
 
 /// The usages the signer is asked for.
-pub(crate) fn usages(key_type: KeyType) -> Vec<&'static str> {
+pub(crate) fn usages(opts: &CsrOptions) -> Vec<&'static str> {
     let mut u = vec!["digital signature"];
-    if key_type.rsa_bits().is_some() {
+    if opts.key_encipherment {
         u.push("key encipherment");
     }
     u.push("server auth");
@@ -84,10 +98,7 @@ pub(crate) fn request(opts: &CsrOptions) -> Result<Request, PkiError> {
 /// The CertificateSigningRequest object, as YAML for `kubectl create -f -`.
 pub(crate) fn manifest(name: &str, req: &Request, opts: &CsrOptions) -> String {
     let request = base64::engine::general_purpose::STANDARD.encode(req.csr_pem.as_bytes());
-    let usages: String = usages(opts.key_type)
-        .iter()
-        .map(|u| format!("  - {u}\n"))
-        .collect();
+    let usages: String = usages(opts).iter().map(|u| format!("  - {u}\n")).collect();
     format!(
         "apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: {name}\n  labels:\n    app.kubernetes.io/managed-by: regctl\nspec:\n  signerName: {}\n  expirationSeconds: {}\n  request: {request}\n  usages:\n{usages}",
         opts.signer,

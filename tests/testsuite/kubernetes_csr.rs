@@ -12,28 +12,52 @@ use std::path::{Path, PathBuf};
 use crate::common::{mode, regctl, run_ok, text};
 
 const FAKE_KUBECTL: &str = r#"#!/bin/sh
-# Stand-in for kubectl (see tests/kubernetes_csr.rs).
+# Stand-in for kubectl (see tests/testsuite/kubernetes_csr.rs). Files in
+# $FAKE_KUBE_STATE switch behaviours: minor (server version), no-ca (the
+# kubeconfig names no CA), deny, nosigner (approved, never signed),
+# forbid-approve, forbid-delete.
 state="$FAKE_KUBE_STATE"
 printf '%s\n' "$*" >> "$state/calls"
+forbidden() { echo "Error from server (Forbidden): certificatesigningrequests.certificates.k8s.io is forbidden: User \"dev\" cannot $1 resource \"certificatesigningrequests\"" >&2; exit 1; }
 case "$*" in
-  *"create -f -"*) cat > "$state/csr.yaml" ;;
-  *"certificate approve"*) touch "$state/approved" ;;
+  *"version -o json"*)
+    [ -f "$state/minor" ] || { echo "The connection to the server was refused" >&2; exit 1; }
+    printf '{"serverVersion":{"major":"1","minor":"%s"}}' "$(cat "$state/minor")" ;;
+  *"config view"*)
+    # A CA given by file path is inlined only with --flatten.
+    case "$*" in *--flatten*) ;; *) exit 0 ;; esac
+    [ -f "$state/no-ca" ] || base64 -w0 "$state/cluster-ca.crt" ;;
+  *"create -f -"*)
+    cat > "$state/csr.yaml"
+    # Signers before 1.25 sign only the exact usages of a kubelet's.
+    if [ "$(cat "$state/minor" 2>/dev/null || echo 30)" -lt 25 ] && ! grep -q 'key encipherment' "$state/csr.yaml"; then
+      touch "$state/usages-mismatch"
+    fi ;;
+  *"certificate approve"*)
+    [ -f "$state/forbid-approve" ] && forbidden approve
+    touch "$state/approved" ;;
   *"jsonpath={range .status.conditions"*)
     if [ -f "$state/deny" ]; then printf 'Denied=the policy does not allow this name;'; fi
-    if [ -f "$state/approved" ]; then printf 'Approved=approved by the test;'; fi ;;
+    if [ -f "$state/approved" ]; then printf 'Approved=approved by the test;'; fi
+    if [ -f "$state/approved" ] && [ -f "$state/usages-mismatch" ]; then
+      printf 'Failed=invalid usage for client certificate: usages did not match [digital signature key encipherment server auth];'
+    fi ;;
   *"jsonpath={.status.certificate}"*)
-    if [ -f "$state/approved" ]; then
+    if [ -f "$state/approved" ] && [ ! -f "$state/nosigner" ] && [ ! -f "$state/usages-mismatch" ]; then
       sed -n 's/^  request: //p' "$state/csr.yaml" | base64 -d > "$state/req.pem"
       openssl x509 -req -in "$state/req.pem" -CA "$state/cluster-ca.crt" -CAkey "$state/cluster-ca.key" \
         -days 30 -copy_extensions copyall -out "$state/signed.pem" 2>>"$state/openssl.log" || exit 1
       base64 -w0 "$state/signed.pem"
     fi ;;
-  *"delete csr"*) echo "certificatesigningrequest deleted" ;;
+  *"delete csr"*)
+    [ -f "$state/forbid-delete" ] && forbidden delete
+    echo "certificatesigningrequest deleted" ;;
   *"apply -k "*) echo "applied" ;;
-  *"config view"*) base64 -w0 "$state/cluster-ca.crt" ;;
   *) echo "unexpected kubectl call: $*" >&2; exit 1 ;;
 esac
 "#;
+
+const CONFIG_VIEW: &str = "config view --raw --minify --flatten -o jsonpath={.clusters[0].cluster.certificate-authority-data}";
 
 struct Cluster {
     _tmp: tempfile::TempDir,
@@ -52,6 +76,7 @@ fn cluster() -> Cluster {
     std::fs::write(&kubectl, FAKE_KUBECTL).unwrap();
     std::fs::set_permissions(&kubectl, std::fs::Permissions::from_mode(0o755)).unwrap();
     crate::common::openssl_ca(&state, "cluster-ca");
+    std::fs::write(state.join("minor"), "30").unwrap();
     let dir = tmp.path().join("reg");
     Cluster {
         bin,
@@ -113,15 +138,18 @@ fn approved_request_becomes_the_registry_certificate() {
     assert!(out.status.success(), "{}", text(&out));
     let name = csr_name(&c);
     let jp_cond = "jsonpath={range .status.conditions[*]}{.type}={.message};{end}";
+    // The CA is read before anything is created; the files are written
+    // before the request object is deleted.
     assert_eq!(
         calls(&c),
         vec![
+            format!("--context kind-test {CONFIG_VIEW}"),
+            "--context kind-test version -o json".to_string(),
             "--context kind-test create -f -".to_string(),
             format!("--context kind-test certificate approve {name}"),
             format!("--context kind-test get csr {name} -o {jp_cond}"),
             format!("--context kind-test get csr {name} -o jsonpath={{.status.certificate}}"),
             format!("--context kind-test delete csr {name}"),
-            "--context kind-test config view --raw --minify -o jsonpath={.clusters[0].cluster.certificate-authority-data}".to_string(),
         ]
     );
 
@@ -218,15 +246,66 @@ fn denied_unapproved_and_missing_kubectl_are_clear_errors() {
     assert!(calls(&c).iter().any(|l| l.contains("delete csr")));
     nothing_written(&c.dir);
 
-    // Never approved: a timeout that says how to approve.
+    // Never approved: the approve command is printed at once, the request
+    // is deleted at the timeout, and the error says both.
     let c = cluster();
     let out = issue(&c, &[]);
     assert!(!out.status.success());
     let name = csr_name(&c);
+    let said = text(&out);
     assert!(
-        text(&out).contains(&format!("kubectl certificate approve {name}")),
-        "{}",
-        text(&out)
+        said.contains(&format!("waiting up to 2s for its approval: kubectl --context kind-test certificate approve {name}")),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "the CSR {name} was not approved within 2s (regctl deleted it)"
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains("--approve") && said.contains("--csr-timeout"),
+        "{said}"
+    );
+    assert_eq!(
+        calls(&c).last().unwrap(),
+        &format!("--context kind-test delete csr {name}")
+    );
+    nothing_written(&c.dir);
+
+    // Approved, but no controller signs for the signer.
+    let c = cluster();
+    std::fs::write(c.state.join("nosigner"), "").unwrap();
+    let ca = c.state.join("cluster-ca.crt");
+    let out = issue(
+        &c,
+        &[
+            "--approve",
+            "--signer",
+            "example.com/registry",
+            "--signer-ca",
+            ca.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(
+        said.contains("was approved but nobody signed it within 2s: no controller signs for example.com/registry"),
+        "{said}"
+    );
+    assert!(calls(&c).iter().any(|l| l.contains("delete csr")));
+    nothing_written(&c.dir);
+
+    // The user may not approve: the request is not left behind.
+    let c = cluster();
+    std::fs::write(c.state.join("forbid-approve"), "").unwrap();
+    let out = issue(&c, &["--approve"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("cannot approve"), "{}", text(&out));
+    assert!(
+        calls(&c).last().unwrap().contains("delete csr"),
+        "{:?}",
+        calls(&c)
     );
     nothing_written(&c.dir);
 
@@ -300,10 +379,192 @@ fn init_for_kubernetes_has_the_cluster_sign_and_renders_manifests() {
     assert_eq!(mode(&c.dir.join("k8s/secrets.yaml")), 0o600);
     assert!(c.dir.join("k8s/node-trust.yaml").exists());
     let calls = calls(&c);
-    assert_eq!(calls[0], "--context kind-test create -f -", "{calls:?}");
+    assert!(
+        calls.iter().any(|l| l == "--context kind-test create -f -"),
+        "{calls:?}"
+    );
     assert_eq!(
         calls.last().unwrap(),
         &format!("--context kind-test apply -k {}/k8s", c.dir.display()),
         "{calls:?}"
     );
+
+    // Renewing a cluster-signed certificate asks the cluster again (there
+    // is no CA key here to sign with).
+    let before = std::fs::read(c.dir.join("certs/registry.crt")).unwrap();
+    let path = format!("{}:{}", c.bin.display(), std::env::var("PATH").unwrap());
+    let out = regctl()
+        .env("PATH", path)
+        .env("FAKE_KUBE_STATE", &c.state)
+        .arg("--dir")
+        .arg(&c.dir)
+        .args(["cert", "renew"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_ne!(
+        std::fs::read(c.dir.join("certs/registry.crt")).unwrap(),
+        before
+    );
+    let creates = self::calls(&c)
+        .iter()
+        .filter(|l| l.ends_with("create -f -"))
+        .count();
+    assert_eq!(creates, 2);
+    run_ok(
+        "openssl",
+        &["verify", "-CAfile", "certs/ca.crt", "certs/registry.crt"],
+        &c.dir,
+    );
+}
+
+/// The cluster CA from each kubeconfig shape: inline data (the default
+/// here), a file path (inlined only by `--flatten`, which regctl passes),
+/// or none, when --signer-ca is needed and nothing is created without it.
+#[test]
+fn every_kubeconfig_shape_gives_the_ca_or_a_clear_request_for_it() {
+    let c = cluster();
+    std::fs::write(c.state.join("no-ca"), "").unwrap();
+    let out = issue(&c, &["--approve"]);
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(
+        said.contains("the kubeconfig names no CA for this cluster"),
+        "{said}"
+    );
+    assert!(said.contains("--signer-ca FILE"), "{said}");
+    assert!(
+        !calls(&c).iter().any(|l| l.contains("create")),
+        "a request was created before the CA was known: {:?}",
+        calls(&c)
+    );
+    nothing_written(&c.dir);
+
+    let ca = c.state.join("cluster-ca.crt");
+    let out = issue(&c, &["--approve", "--signer-ca", ca.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("chains to the --signer-ca CA"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        std::fs::read(c.dir.join("certs/ca.crt")).unwrap(),
+        std::fs::read(&ca).unwrap()
+    );
+}
+
+/// A user who may create and approve but not delete requests still gets
+/// the certificate, and is told which object is left.
+#[test]
+fn a_forbidden_delete_keeps_the_certificate_and_names_the_leftover() {
+    let c = cluster();
+    std::fs::write(c.state.join("forbid-delete"), "").unwrap();
+    let out = issue(&c, &["--approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let name = csr_name(&c);
+    let said = text(&out);
+    assert!(
+        said.contains(&format!(
+            "the CertificateSigningRequest {name} is left in the cluster"
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("kubectl --context kind-test delete csr {name}")),
+        "{said}"
+    );
+    run_ok(
+        "openssl",
+        &["verify", "-CAfile", "certs/ca.crt", "certs/registry.crt"],
+        &c.dir,
+    );
+}
+
+fn usages(c: &Cluster) -> Vec<String> {
+    let yaml = std::fs::read_to_string(c.state.join("csr.yaml")).unwrap();
+    yaml.lines()
+        .skip_while(|l| *l != "  usages:")
+        .skip(1)
+        .map(|l| l.trim_start_matches("  - ").to_string())
+        .collect()
+}
+
+/// Clusters before 1.25 sign a kubelet-serving request only with the key
+/// encipherment usage; regctl asks for it unless the server is 1.27 or
+/// later (or the key is RSA).
+#[test]
+fn usages_fit_the_cluster_version_and_key() {
+    for (minor, key, want_encipherment) in [
+        (Some("24"), "p256", true),
+        (Some("26"), "p256", true),
+        (Some("30"), "p256", false),
+        (Some("30"), "rsa2048", true),
+        (None, "p256", true),
+    ] {
+        let c = cluster();
+        match minor {
+            Some(m) => std::fs::write(c.state.join("minor"), m).unwrap(),
+            None => std::fs::remove_file(c.state.join("minor")).unwrap(),
+        }
+        let out = issue(&c, &["--approve", "--key-type", key]);
+        assert!(out.status.success(), "1.{minor:?} {key}: {}", text(&out));
+        assert_eq!(
+            usages(&c).contains(&"key encipherment".to_string()),
+            want_encipherment,
+            "1.{minor:?} {key}: {:?}",
+            usages(&c)
+        );
+    }
+}
+
+/// An own CA and the cluster's never overwrite each other: refused, or
+/// with --force kept as own-ca.*; names come only from the registry.
+#[test]
+fn own_ca_and_cluster_ca_never_overwrite_each_other() {
+    let c = cluster();
+    let own = regctl()
+        .arg("--dir")
+        .arg(&c.dir)
+        .args(["cert", "issue", "--no-host-ips", "--host", "reg.lan"])
+        .output()
+        .unwrap();
+    assert!(own.status.success(), "{}", text(&own));
+    let own_ca = std::fs::read(c.dir.join("certs/ca.crt")).unwrap();
+    let out = issue(&c, &["--approve", "--force"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("own CA is kept as"), "{}", text(&out));
+    assert_eq!(
+        std::fs::read(c.dir.join("certs/own-ca.crt")).unwrap(),
+        own_ca
+    );
+    assert!(c.dir.join("certs/own-ca.key").exists());
+    assert!(!c.dir.join("certs/ca.key").exists());
+
+    let c = cluster();
+    let own = regctl()
+        .arg("--dir")
+        .arg(&c.dir)
+        .args(["cert", "issue", "--no-host-ips", "--host", "reg.lan"])
+        .output()
+        .unwrap();
+    assert!(own.status.success());
+    let out = issue(&c, &["--approve"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("is regctl's own CA"), "{}", text(&out));
+    assert!(!calls(&c).iter().any(|l| l.contains("create")));
+
+    // No --host and no regctl.yaml: nothing of this machine goes in.
+    let c = cluster();
+    let path = format!("{}:{}", c.bin.display(), std::env::var("PATH").unwrap());
+    let out = regctl()
+        .env("PATH", path)
+        .env("FAKE_KUBE_STATE", &c.state)
+        .arg("--dir")
+        .arg(&c.dir)
+        .args(["cert", "issue", "--kubernetes", "--approve"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains("--host NAME"), "{}", text(&out));
 }
