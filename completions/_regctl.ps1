@@ -504,6 +504,7 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Write the image as an archive, without Docker, for nodes that cannot pull it yet: `regctl image save | ctr -n k8s.io images import -` on a Kubernetes node, or `-o regctl.tar` and `docker load -i` / `podman load -i` elsewhere')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -518,12 +519,28 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'regctl;image;save' {
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'The image name in the archive')
+            [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'The regctl binary to package [default: this one]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the archive here instead of to standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the archive here instead of to standard output')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The registry directory (regctl.yaml and the files beside it) every command reads and keeps true')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'regctl;image;help' {
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Write the image as an archive, without Docker, for nodes that cannot pull it yet: `regctl image save | ctr -n k8s.io images import -` on a Kubernetes node, or `-o regctl.tar` and `docker load -i` / `podman load -i` elsewhere')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'regctl;image;help;build' {
+            break
+        }
+        'regctl;image;help;save' {
             break
         }
         'regctl;image;help;help' {
@@ -716,9 +733,13 @@ Register-ArgumentCompleter -Native -CommandName 'regctl' -ScriptBlock {
         }
         'regctl;help;image' {
             [CompletionResult]::new('build', 'build', [CompletionResultType]::ParameterValue, 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Write the image as an archive, without Docker, for nodes that cannot pull it yet: `regctl image save | ctr -n k8s.io images import -` on a Kubernetes node, or `-o regctl.tar` and `docker load -i` / `podman load -i` elsewhere')
             break
         }
         'regctl;help;image;build' {
+            break
+        }
+        'regctl;help;image;save' {
             break
         }
         'regctl;help;doctor' {

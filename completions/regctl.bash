@@ -187,6 +187,9 @@ _regctl() {
             regctl__subcmd__help__subcmd__image,build)
                 cmd="regctl__subcmd__help__subcmd__image__subcmd__build"
                 ;;
+            regctl__subcmd__help__subcmd__image,save)
+                cmd="regctl__subcmd__help__subcmd__image__subcmd__save"
+                ;;
             regctl__subcmd__help__subcmd__trust,install)
                 cmd="regctl__subcmd__help__subcmd__trust__subcmd__install"
                 ;;
@@ -244,11 +247,17 @@ _regctl() {
             regctl__subcmd__image,help)
                 cmd="regctl__subcmd__image__subcmd__help"
                 ;;
+            regctl__subcmd__image,save)
+                cmd="regctl__subcmd__image__subcmd__save"
+                ;;
             regctl__subcmd__image__subcmd__help,build)
                 cmd="regctl__subcmd__image__subcmd__help__subcmd__build"
                 ;;
             regctl__subcmd__image__subcmd__help,help)
                 cmd="regctl__subcmd__image__subcmd__help__subcmd__help"
+                ;;
+            regctl__subcmd__image__subcmd__help,save)
+                cmd="regctl__subcmd__image__subcmd__help__subcmd__save"
                 ;;
             regctl__subcmd__trust,help)
                 cmd="regctl__subcmd__trust__subcmd__help"
@@ -911,7 +920,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help__subcmd__image)
-            opts="build"
+            opts="build save"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -925,6 +934,20 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__help__subcmd__image__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__help__subcmd__image__subcmd__save)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1403,7 +1426,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__image)
-            opts="-h -V --dir --help --version build help"
+            opts="-h -V --dir --help --version build save help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1451,7 +1474,7 @@ _regctl() {
             return 0
             ;;
         regctl__subcmd__image__subcmd__help)
-            opts="build help"
+            opts="build save help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1485,6 +1508,54 @@ _regctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__image__subcmd__help__subcmd__save)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        regctl__subcmd__image__subcmd__save)
+            opts="-o -h -V --tag --binary --output --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --binary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

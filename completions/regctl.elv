@@ -451,6 +451,7 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand build 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml'
+            cand save 'Write the image as an archive, without Docker, for nodes that cannot pull it yet: `regctl image save | ctr -n k8s.io images import -` on a Kubernetes node, or `-o regctl.tar` and `docker load -i` / `podman load -i` elsewhere'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'regctl;image;build'= {
@@ -463,11 +464,25 @@ set edit:completion:arg-completer[regctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'regctl;image;save'= {
+            cand --tag 'The image name in the archive'
+            cand --binary 'The regctl binary to package [default: this one]'
+            cand -o 'Write the archive here instead of to standard output'
+            cand --output 'Write the archive here instead of to standard output'
+            cand --dir 'The registry directory (regctl.yaml and the files beside it) every command reads and keeps true'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'regctl;image;help'= {
             cand build 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml'
+            cand save 'Write the image as an archive, without Docker, for nodes that cannot pull it yet: `regctl image save | ctr -n k8s.io images import -` on a Kubernetes node, or `-o regctl.tar` and `docker load -i` / `podman load -i` elsewhere'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'regctl;image;help;build'= {
+        }
+        &'regctl;image;help;save'= {
         }
         &'regctl;image;help;help'= {
         }
@@ -625,8 +640,11 @@ set edit:completion:arg-completer[regctl] = {|@words|
         }
         &'regctl;help;image'= {
             cand build 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution''s config path /etc/docker/registry/config.yml'
+            cand save 'Write the image as an archive, without Docker, for nodes that cannot pull it yet: `regctl image save | ctr -n k8s.io images import -` on a Kubernetes node, or `-o regctl.tar` and `docker load -i` / `podman load -i` elsewhere'
         }
         &'regctl;help;image;build'= {
+        }
+        &'regctl;help;image;save'= {
         }
         &'regctl;help;doctor'= {
         }

@@ -329,18 +329,26 @@ complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_sub
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "uninstall" -d 'Remove exactly what install added (from the ledger in DIR)'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show, per store, whether the CA is installed and matches'
 complete -c regctl -n "__fish_regctl_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c regctl -n "__fish_regctl_using_subcommand image; and not __fish_seen_subcommand_from build help" -l dir -d 'The registry directory (regctl.yaml and the files beside it) every command reads and keeps true' -r -F
-complete -c regctl -n "__fish_regctl_using_subcommand image; and not __fish_seen_subcommand_from build help" -s h -l help -d 'Print help'
-complete -c regctl -n "__fish_regctl_using_subcommand image; and not __fish_seen_subcommand_from build help" -s V -l version -d 'Print version'
-complete -c regctl -n "__fish_regctl_using_subcommand image; and not __fish_seen_subcommand_from build help" -f -a "build" -d 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution\'s config path /etc/docker/registry/config.yml'
-complete -c regctl -n "__fish_regctl_using_subcommand image; and not __fish_seen_subcommand_from build help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c regctl -n "__fish_regctl_using_subcommand image; and not __fish_seen_subcommand_from build save help" -l dir -d 'The registry directory (regctl.yaml and the files beside it) every command reads and keeps true' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand image; and not __fish_seen_subcommand_from build save help" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand image; and not __fish_seen_subcommand_from build save help" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand image; and not __fish_seen_subcommand_from build save help" -f -a "build" -d 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution\'s config path /etc/docker/registry/config.yml'
+complete -c regctl -n "__fish_regctl_using_subcommand image; and not __fish_seen_subcommand_from build save help" -f -a "save" -d 'Write the image as an archive, without Docker, for nodes that cannot pull it yet: `regctl image save | ctr -n k8s.io images import -` on a Kubernetes node, or `-o regctl.tar` and `docker load -i` / `podman load -i` elsewhere'
+complete -c regctl -n "__fish_regctl_using_subcommand image; and not __fish_seen_subcommand_from build save help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from build" -l tag -d 'The image tag' -r
 complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from build" -l binary -d 'The regctl binary to package [default: this one]. For the smallest image build it static: RUSTFLAGS=\'-C target-feature=+crt-static\' cargo build --release' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from build" -l context -d 'Write the build context (Dockerfile and rootfs) here and stop' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from build" -l dir -d 'The registry directory (regctl.yaml and the files beside it) every command reads and keeps true' -r -F
 complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
 complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
+complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from save" -l tag -d 'The image name in the archive' -r
+complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from save" -l binary -d 'The regctl binary to package [default: this one]' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from save" -s o -l output -d 'Write the archive here instead of to standard output' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from save" -l dir -d 'The registry directory (regctl.yaml and the files beside it) every command reads and keeps true' -r -F
+complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
+complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from save" -s V -l version -d 'Print version'
 complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "build" -d 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution\'s config path /etc/docker/registry/config.yml'
+complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "save" -d 'Write the image as an archive, without Docker, for nodes that cannot pull it yet: `regctl image save | ctr -n k8s.io images import -` on a Kubernetes node, or `-o regctl.tar` and `docker load -i` / `podman load -i` elsewhere'
 complete -c regctl -n "__fish_regctl_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c regctl -n "__fish_regctl_using_subcommand doctor" -s u -l user -d 'User to test login and push with' -r
 complete -c regctl -n "__fish_regctl_using_subcommand doctor" -l password-env -d 'Read the password from this environment variable' -r
@@ -416,3 +424,4 @@ complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subc
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "uninstall" -d 'Remove exactly what install added (from the ledger in DIR)'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "status" -d 'Show, per store, whether the CA is installed and matches'
 complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "build" -d 'Build the image with the Docker engine: this regctl binary (static, or with the shared libraries it loads), a non-root user, and distribution\'s config path /etc/docker/registry/config.yml'
+complete -c regctl -n "__fish_regctl_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "save" -d 'Write the image as an archive, without Docker, for nodes that cannot pull it yet: `regctl image save | ctr -n k8s.io images import -` on a Kubernetes node, or `-o regctl.tar` and `docker load -i` / `podman load -i` elsewhere'

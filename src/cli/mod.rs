@@ -501,6 +501,24 @@ pub(crate) enum ImageCommand {
     /// or with the shared libraries it loads), a non-root user, and
     /// distribution's config path /etc/docker/registry/config.yml.
     Build(ImageBuildArgs),
+    /// Write the image as an archive, without Docker, for nodes that
+    /// cannot pull it yet: `regctl image save | ctr -n k8s.io images import -`
+    /// on a Kubernetes node, or `-o regctl.tar` and `docker load -i` /
+    /// `podman load -i` elsewhere.
+    Save(ImageSaveArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImageSaveArgs {
+    /// The image name in the archive.
+    #[arg(long, default_value = crate::render::BUNDLED_IMAGE)]
+    pub tag: String,
+    /// The regctl binary to package [default: this one].
+    #[arg(long, value_name = "FILE")]
+    pub binary: Option<PathBuf>,
+    /// Write the archive here instead of to standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

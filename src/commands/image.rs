@@ -1,12 +1,12 @@
-//! `regctl image build`.
+//! `regctl image build|save`.
 
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, bail};
 
-use crate::cli::ImageBuildArgs;
+use crate::cli::{ImageBuildArgs, ImageSaveArgs};
 use crate::image;
-use crate::ui::outln;
+use crate::ui::{self, outln};
 
 /// Builds the image (or only writes its context) and reports its size.
 pub(super) fn build(args: &ImageBuildArgs) -> anyhow::Result<ExitCode> {
@@ -63,5 +63,42 @@ pub(super) fn build(args: &ImageBuildArgs) -> anyhow::Result<ExitCode> {
         .and_then(|s| s.trim().parse::<u64>().ok())
         .unwrap_or(0);
     outln!("built {} ({:.1} MB)", args.tag, size as f64 / 1_000_000.0);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the image archive to a file or standard output.
+pub(super) fn save(args: &ImageSaveArgs) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal as _;
+    if args.output.is_none() && std::io::stdout().is_terminal() {
+        bail!(
+            "refusing to write a tar archive to the terminal: pipe it (regctl image save | ctr -n k8s.io images import -) or pass -o FILE"
+        );
+    }
+    let binary = match &args.binary {
+        Some(b) => b.clone(),
+        None => std::env::current_exe().context("cannot find the regctl binary")?,
+    };
+    let context = tempfile::tempdir().context("cannot create a build directory")?;
+    image::write_context(&binary, context.path())?;
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            image::archive::write(context.path(), &args.tag, std::io::BufWriter::new(file))?;
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            ui::note(format_args!(
+                "wrote {} ({}, {:.1} MB): import it with `ctr -n k8s.io images import {}` on a node, or `docker load -i {}`",
+                path.display(),
+                args.tag,
+                size as f64 / 1_000_000.0,
+                path.display(),
+                path.display()
+            ));
+        }
+        None => {
+            let stdout = std::io::stdout().lock();
+            image::archive::write(context.path(), &args.tag, std::io::BufWriter::new(stdout))?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

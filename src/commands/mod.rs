@@ -40,6 +40,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(args) => render::run(&dir, &args),
         Command::Trust(cmd) => trust::run(&dir, cmd),
         Command::Image(ImageCommand::Build(args)) => image::build(&args),
+        Command::Image(ImageCommand::Save(args)) => image::save(&args),
         Command::Doctor(args) => doctor::run(&dir, &args),
         Command::Probe(args) => probe::run(&args),
         Command::Serve(args) => serve::run(&dir, &args),

@@ -18,6 +18,7 @@ mod docker_compose;
 mod doctor;
 mod gc;
 mod htpasswd_apache;
+mod image_save;
 mod init;
 mod kubernetes_csr;
 mod registry_api;
