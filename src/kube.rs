@@ -151,6 +151,31 @@ impl Kubectl {
         minor.trim_end_matches('+').parse().ok()
     }
 
+    /// Which of `names` the cluster has no namespace for; `None` when the
+    /// cluster cannot be asked (no kubectl, unreachable, not allowed).
+    pub(crate) fn missing_namespaces(&self, names: &[String]) -> Option<Vec<String>> {
+        let out = self
+            .run(
+                &[
+                    "get",
+                    "namespaces",
+                    "--request-timeout=5s",
+                    "-o",
+                    "jsonpath={.items[*].metadata.name}",
+                ],
+                None,
+            )
+            .ok()?;
+        let have: std::collections::HashSet<&str> = out.split_whitespace().collect();
+        Some(
+            names
+                .iter()
+                .filter(|n| !have.contains(n.as_str()))
+                .cloned()
+                .collect(),
+        )
+    }
+
     /// The current context's cluster CA (PEM), whichever way the
     /// kubeconfig holds it: inline data, or a file path (minikube's
     /// default), which `--flatten` inlines. `None` when it names none.

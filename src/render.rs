@@ -15,7 +15,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::fsutil::{self, MODE_PUBLIC, MODE_SECRET, Overwrite};
 use crate::layout::RegistryDir;
-use crate::setup::{Engine, Setup, TlsMode};
+use crate::setup::{Engine, IngressClass, Setup, TlsMode};
 
 /// The embedded templates, by name.
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
@@ -79,6 +79,14 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     (
         "k8s/node-trust.yaml.j2",
         include_str!("../templates/k8s/node-trust.yaml.j2"),
+    ),
+    (
+        "k8s/networkpolicy.yaml.j2",
+        include_str!("../templates/k8s/networkpolicy.yaml.j2"),
+    ),
+    (
+        "k8s/traefik-allow.yaml.j2",
+        include_str!("../templates/k8s/traefik-allow.yaml.j2"),
     ),
     (
         "k8s/kustomization.yaml.j2",
@@ -450,6 +458,22 @@ fn render_k8s(
     if tls {
         names.push(("node-trust", false));
     }
+    if !s.kubernetes.allow_from.is_empty() {
+        names.push(("networkpolicy", false));
+        if s.kubernetes
+            .ingress
+            .as_ref()
+            .is_some_and(|i| i.class == IngressClass::Traefik)
+        {
+            names.push(("traefik-allow", false));
+        }
+    }
+    // Where ingress controllers run, for the NetworkPolicy to let them in.
+    let ingress_controller_namespaces: Vec<&str> = match &s.kubernetes.ingress {
+        Some(i) if i.class == IngressClass::Traefik => vec!["kube-system", "traefik"],
+        Some(_) => vec!["ingress-nginx"],
+        None => Vec::new(),
+    };
     // Pods restart when the configuration changes.
     let config_sha = hex::encode(Sha256::digest(k8s_config.as_bytes()));
     let ctx = context! {
@@ -460,6 +484,8 @@ fn render_k8s(
         ingress => Value::from(Serde(&s.kubernetes.ingress)),
         gc_image => s.image.clone().unwrap_or_else(|| BUNDLED_IMAGE.to_string()),
         node_trust_image => NODE_TRUST_IMAGE,
+        trust_ns => format!("{}-node-trust", s.kubernetes.namespace),
+        ingress_controller_namespaces,
         ca_pem => String::from_utf8_lossy(&ca).into_owned(),
         b64 => context! {
             tls_crt => b64(&tls_crt),
@@ -608,6 +634,34 @@ pub(crate) fn write_checked(
     Ok(written)
 }
 
+/// Warnings about namespaces the pull Secret names that the cluster does
+/// not have (applying would fail on them), when the cluster can be asked.
+/// The registry's own namespace is rendered, so it is not asked about.
+pub(crate) fn missing_pull_namespaces(setup: &Setup) -> Vec<String> {
+    let k = &setup.kubernetes;
+    let wanted: Vec<String> = k
+        .pull_secret_namespaces
+        .iter()
+        .filter(|n| **n != k.namespace)
+        .cloned()
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let kubectl = k.kubectl();
+    kubectl
+        .missing_namespaces(&wanted)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|ns| {
+            format!(
+                "the cluster has no namespace {ns}, so applying its pull Secret would fail: create it (`{}`) or remove it from kubernetes.pull_secret_namespaces in regctl.yaml",
+                kubectl.command_line(&["create", "namespace", &ns])
+            )
+        })
+        .collect()
+}
+
 /// The image pull Secret's credentials, kept 0600 in the registry
 /// directory so every later render (a re-run of `init`, `user add`) keeps
 /// the Secret instead of dropping it.
@@ -647,9 +701,11 @@ pub(crate) fn save_pull_credentials(
 }
 
 /// Renders the Kubernetes manifests of a registry directory again, with
-/// its kept `http.secret` and pull credentials, and writes the Secret that
-/// holds the users and certificates (`k8s/secrets.yaml`): what a change of
-/// users or certificates changes, and nothing a person may have edited.
+/// its kept `http.secret` and pull credentials, and writes the Secrets that
+/// hold the users, certificates and pull credentials (`k8s/secrets.yaml`,
+/// `k8s/pull-secret.yaml`, removed when no pull credentials are kept):
+/// what a change of users or certificates changes, and nothing a person
+/// may have edited.
 pub(crate) fn rerender_kubernetes(
     layout: &RegistryDir,
     setup: &Setup,
@@ -661,9 +717,24 @@ pub(crate) fn rerender_kubernetes(
         http_secret: http_secret(layout.root())?,
         pull: pull_credentials(layout)?,
     };
+    let secrets = [
+        Path::new("k8s/secrets.yaml"),
+        Path::new("k8s/pull-secret.yaml"),
+    ];
     let files: Vec<Rendered> = render(&inputs, What::K8s)?
         .into_iter()
-        .filter(|f| f.path == Path::new("k8s/secrets.yaml"))
+        .filter(|f| secrets.contains(&f.path.as_path()))
         .collect();
-    write_checked(layout, layout.root(), &files, true)
+    let mut written = write_checked(layout, layout.root(), &files, true)?;
+    let pull = layout.root().join("k8s/pull-secret.yaml");
+    if inputs.pull.is_none() && pull.exists() {
+        std::fs::remove_file(&pull).map_err(|source| {
+            RenderError::Write(fsutil::FsError::Io {
+                path: pull.clone(),
+                source,
+            })
+        })?;
+        written.push(pull);
+    }
+    Ok(written)
 }

@@ -155,6 +155,11 @@ pub(crate) fn set_password(
         answers.users.push(user.to_string());
         answers.save(&layout.answers())?;
     }
+    // The pull Secret carries this user's password: it changes with it.
+    if pull_user(layout).as_deref() == Some(user) {
+        crate::render::save_pull_credentials(layout, user, &password.value)
+            .map_err(UserError::Render)?;
+    }
     let (rendered, applied) = kubernetes_follow_up(layout, &answers, apply, &mut warnings)?;
     Ok(Outcome {
         user: user.to_string(),
@@ -192,7 +197,18 @@ pub(crate) fn remove(
     let _ = std::fs::remove_file(layout.generated_password(user));
     let mut answers = setup.clone();
     answers.users.retain(|u| u != user);
+    if answers.kubernetes.pull_user.as_deref() == Some(user) {
+        // So no later `init` creates it again.
+        answers.kubernetes.pull_user = None;
+    }
     answers.save(&layout.answers())?;
+    if pull_user(layout).as_deref() == Some(user) {
+        let _ = std::fs::remove_file(layout.pull_credentials());
+        warnings.push(format!(
+            "the image pull Secret used {user}: k8s/pull-secret.yaml is removed, so delete the Secret regctl-registry-pull from {} (or give it another user: regctl render k8s --pull-user USER --pull-password-stdin)",
+            answers.kubernetes.pull_secret_namespaces.join(", ")
+        ));
+    }
     if answers.users.is_empty() && file.entries().next().is_none() {
         warnings.push(
             "no users are left: nobody can log in until you add one with `regctl user add NAME`"
@@ -209,6 +225,14 @@ pub(crate) fn remove(
         applied,
         warnings,
     })
+}
+
+/// The user whose credentials the image pull Secret carries.
+fn pull_user(layout: &RegistryDir) -> Option<String> {
+    crate::render::pull_credentials(layout)
+        .ok()
+        .flatten()
+        .map(|(u, _)| u)
 }
 
 /// Every user in the htpasswd file.

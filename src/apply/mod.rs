@@ -182,6 +182,9 @@ fn execute(
             if let Some(w) = crate::users::save_htpasswd(layout, ctx.setup, &file)? {
                 ui::warn(w);
             }
+            if *origin == PasswordOrigin::PullSecret {
+                render::save_pull_credentials(layout, user, password)?;
+            }
             if *origin == PasswordOrigin::Generated {
                 let path = layout.generated_password(user);
                 write(&path, format!("{password}\n").as_bytes(), MODE_SECRET)?;

@@ -107,16 +107,38 @@ fn kubernetes_next(ctx: &ApplyContext<'_>, report: &Report) {
     } else {
         outln!("  {kubectl} apply -k {root}/k8s      # or re-run with --apply");
     }
+    if s.kubernetes.service_type == crate::setup::ServiceType::NodePort {
+        outln!(
+            "  The Service opens port {} on every node: clients and the nodes' container runtimes use {}, so {} must be a node's address (or a name for the nodes).",
+            s.client_port(),
+            s.registry_host(),
+            s.hosts
+                .first()
+                .map(String::as_str)
+                .unwrap_or("the first host")
+        );
+    }
     if s.image.is_none() && s.engine == crate::setup::Engine::Bundled {
         outln!(
-            "  The nodes need the image {}: on each node, `regctl image save | ctr -n k8s.io images import -` (or push it to a registry the nodes trust and pass --image)",
+            "  The nodes need the image {} (it is in no registry they can pull from): on each node run `regctl image save | ctr -n k8s.io images import -`, or save it once (`regctl image save -o regctl.tar`) and import that file on each node; or push it to a registry the nodes trust and pass --image.",
             crate::render::BUNDLED_IMAGE
         );
     }
-    if !ctx.layout.pull_credentials().exists() {
-        outln!(
+    match crate::render::pull_credentials(ctx.layout) {
+        Ok(Some((user, _))) => {
+            outln!(
+                "  Pods in {} pull with the Secret regctl-registry-pull (user {user}{}): add `imagePullSecrets: [{{name: regctl-registry-pull}}]` to their pod spec, or to the namespace's default ServiceAccount: {kubectl} -n NS patch serviceaccount default -p '{{\"imagePullSecrets\":[{{\"name\":\"regctl-registry-pull\"}}]}}'",
+                s.kubernetes.pull_secret_namespaces.join(", "),
+                if s.kubernetes.pull_user.as_deref() == Some(user.as_str()) {
+                    ", made for it; until per-repository permissions exist it can push too"
+                } else {
+                    ""
+                }
+            );
+        }
+        _ => outln!(
             "  No image pull Secret yet: regctl render k8s --pull-user USER --pull-password-stdin (then apply again)"
-        );
+        ),
     }
     if s.tls == TlsMode::KubernetesCsr {
         outln!(

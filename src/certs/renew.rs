@@ -78,7 +78,7 @@ pub(crate) fn renew(
             .node_name
             .clone()
             .unwrap_or_else(|| super::DEFAULT_CSR_NODE.into());
-        super::sign_with_cluster(
+        let signed = super::sign_with_cluster(
             layout,
             &setup.kubernetes.kubectl(),
             &ClusterSigning {
@@ -92,8 +92,10 @@ pub(crate) fn renew(
                 signer_ca,
                 keep_own_ca_aside: false,
             },
-        )?
-        .not_after
+        )?;
+        // Says when the cluster granted less than was asked for.
+        signed.report();
+        signed.not_after
     } else {
         let signer = match &ca {
             Some((cert, key)) => LoadedCa::load(

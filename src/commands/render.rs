@@ -102,6 +102,10 @@ pub(super) fn run(dir: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
             outln!(
                 "  (no image pull Secret: re-run with --pull-user USER --pull-password-stdin; it is kept for later renders)"
             );
+        } else {
+            for warning in render::missing_pull_namespaces(&setup) {
+                ui::warn(warning);
+            }
         }
         if setup.target != Target::Kubernetes {
             ui::note(format_args!(

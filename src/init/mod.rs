@@ -120,6 +120,24 @@ fn trust_stores(setup: &mut Setup, root: &Path, explicit: bool) -> anyhow::Resul
     Ok(chosen)
 }
 
+/// The image pull Secret's dedicated user, when this run creates it: on
+/// Kubernetes with users, when no pull credentials are kept and the user
+/// named by `kubernetes.pull_user` does not exist yet.
+fn new_pull_user(
+    setup: &Setup,
+    layout: &RegistryDir,
+    existing: &Htpasswd,
+) -> anyhow::Result<Option<String>> {
+    let Some(user) = &setup.kubernetes.pull_user else {
+        return Ok(None);
+    };
+    let wanted = setup.target == Target::Kubernetes
+        && !setup.users.is_empty()
+        && existing.get(user).is_none()
+        && render::pull_credentials(layout)?.is_none();
+    Ok(wanted.then(|| user.clone()))
+}
+
 /// Runs `init`.
 pub(crate) fn run(mut req: Request) -> anyhow::Result<()> {
     let layout = RegistryDir::new(&req.dir);
@@ -164,7 +182,19 @@ pub(crate) fn run(mut req: Request) -> anyhow::Result<()> {
     let provided = provided::resolve(&setup, &req.provided)?;
     let explicit_stores = !req.flags.stores.is_empty();
     let stores = trust_stores(&mut setup, &root, explicit_stores || req.interactive)?;
-    let pw = passwords::passwords(&req.passwords, &setup, &existing, &layout)?;
+    let pull_user = new_pull_user(&setup, &layout, &existing)?;
+    if let Some(u) = &pull_user
+        && !setup.users.contains(u)
+    {
+        setup.users.push(u.clone());
+    }
+    let pw = passwords::passwords(
+        &req.passwords,
+        &setup,
+        &existing,
+        &layout,
+        pull_user.as_deref(),
+    )?;
     let http_secret = match crate::fsutil::read_to_string(&layout.http_secret()) {
         Ok(t) if !t.trim().is_empty() => t.trim().to_string(),
         _ => hex::encode(crate::secret::random_bytes(32)?),
@@ -226,6 +256,13 @@ pub(crate) fn run(mut req: Request) -> anyhow::Result<()> {
     crate::ui::out!("{the_plan}");
     if !the_plan.changes_anything() {
         outln!("(nothing to change; the checks run again)");
+    }
+    if setup.target == Target::Kubernetes
+        && (pull_user.is_some() || render::pull_credentials(&layout)?.is_some())
+    {
+        for warning in render::missing_pull_namespaces(&setup) {
+            ui::warn(warning);
+        }
     }
     if req.dry_run {
         outln!("(dry run: nothing was changed)");

@@ -28,16 +28,19 @@ pub(crate) struct Passwords {
     pub self_test: Option<(String, String)>,
 }
 
+/// `pull_user`, when `init` creates the pull Secret's user: its password
+/// is always generated, whatever the other users get.
 pub(crate) fn passwords(
     sources: &Sources,
     setup: &Setup,
     existing: &Htpasswd,
     layout: &RegistryDir,
+    pull_user: Option<&str>,
 ) -> anyhow::Result<Passwords> {
     let new_users: Vec<&String> = setup
         .users
         .iter()
-        .filter(|u| existing.get(u).is_none())
+        .filter(|u| existing.get(u).is_none() && Some(u.as_str()) != pull_user)
         .collect();
     let given = match &sources.given {
         Some(src) => {
@@ -79,6 +82,12 @@ pub(crate) fn passwords(
     }
     // The self-test logs in as a user whose password is known.
     let mut self_test = new.iter().next().map(|(u, (p, _))| (u.clone(), p.clone()));
+    if let Some(u) = pull_user {
+        new.insert(
+            u.to_string(),
+            (secret::generate_password()?, PasswordOrigin::PullSecret),
+        );
+    }
     if self_test.is_none()
         && let Some(pw) = &given
     {

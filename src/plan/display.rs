@@ -63,6 +63,10 @@ impl fmt::Display for Action {
                     "htpasswd user `{user}` with a generated password: auth/htpasswd 0600, {} 0600",
                     generated_password_file(user).display()
                 ),
+                PasswordOrigin::PullSecret => write!(
+                    f,
+                    "htpasswd user `{user}` for the image pull Secret, with a generated password: auth/htpasswd 0600, auth/pull-credentials 0600"
+                ),
             },
             Action::WriteFile { path, mode, .. } => {
                 write!(f, "{} ({})", path.display(), mode_text(*mode))

@@ -96,6 +96,9 @@ pub(crate) enum PasswordOrigin {
     Given,
     /// Generated; printed once and kept in a 0600 file.
     Generated,
+    /// Generated for the image pull Secret's dedicated user; never
+    /// printed, kept only in `auth/pull-credentials` (0600).
+    PullSecret,
 }
 
 /// A CertificateSigningRequest to have the cluster sign.

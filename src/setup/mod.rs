@@ -117,6 +117,16 @@ impl Default for Storage {
     }
 }
 
+/// The dedicated user of the image pull Secret (see
+/// [`Kubernetes::pull_user`]).
+pub(crate) const DEFAULT_PULL_USER: &str = "k8s-pull";
+
+/// The node port a NodePort Service gets when none was asked for: fixed
+/// by the registry's port (5000 gives 32232), inside 30000-32767.
+pub(crate) fn derived_node_port(port: u16) -> u16 {
+    30000 + port % 2768
+}
+
 /// Ingress answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -131,7 +141,8 @@ pub(crate) struct Ingress {
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct Csr {
     pub signer: String,
-    /// The node name in a kubelet-serving subject (this machine's name when unset).
+    /// The node name in a kubelet-serving subject (`regctl-registry`, which
+    /// names no node, when unset).
     pub node_name: Option<String>,
     /// Approve the request with the user's own rights.
     pub approve: bool,
@@ -169,6 +180,11 @@ pub(crate) struct Kubernetes {
     pub pin_control_plane: bool,
     /// Namespaces that get an image pull Secret for the registry.
     pub pull_secret_namespaces: Vec<String>,
+    /// The user `init` creates (with a generated password) for the pull
+    /// Secret when no pull credentials are kept; `null` for none. Removing
+    /// the user with `regctl user remove` sets it to `null`, so no later
+    /// `init` brings it back.
+    pub pull_user: Option<String>,
     /// Networks (CIDRs) allowed in through the Ingress and the
     /// NetworkPolicy; everyone when empty.
     pub allow_from: Vec<String>,
@@ -191,6 +207,7 @@ impl Default for Kubernetes {
             node_selector: BTreeMap::new(),
             pin_control_plane: false,
             pull_secret_namespaces: vec!["default".into()],
+            pull_user: Some(DEFAULT_PULL_USER.into()),
             allow_from: Vec::new(),
             context: None,
             kubeconfig: None,
@@ -402,12 +419,28 @@ impl Setup {
             .first()
             .map(String::as_str)
             .unwrap_or("localhost");
-        host_port(host, self.port)
+        host_port(host, self.client_port())
     }
 
     /// Every `host:port` clients may use, the registry's address first.
     pub(crate) fn registry_hosts(&self) -> Vec<String> {
-        self.hosts.iter().map(|h| host_port(h, self.port)).collect()
+        self.hosts
+            .iter()
+            .map(|h| host_port(h, self.client_port()))
+            .collect()
+    }
+
+    /// The port clients dial: a NodePort Service's node port (on the
+    /// nodes' addresses), else the registry's port.
+    pub(crate) fn client_port(&self) -> u16 {
+        match (
+            self.target,
+            self.kubernetes.service_type,
+            self.kubernetes.node_port,
+        ) {
+            (Target::Kubernetes, ServiceType::NodePort, Some(p)) => p,
+            _ => self.port,
+        }
     }
 
     /// The trust stores recorded for this machine (none before `init`).

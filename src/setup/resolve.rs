@@ -1,7 +1,7 @@
 //! Answers from flags: the one place a flag becomes an answer, for every
 //! command that takes them.
 
-use super::{AccessMode, Ingress, Setup, SetupError};
+use super::{AccessMode, Ingress, ServiceType, Setup, SetupError};
 use crate::cli::SetupFlags;
 
 impl Setup {
@@ -80,10 +80,19 @@ impl Setup {
             });
         }
         if let Some(t) = flags.service_type {
+            if t != ServiceType::NodePort && flags.node_port.is_none() {
+                k.node_port = None;
+            }
             k.service_type = t;
         }
         if let Some(p) = flags.node_port {
             k.node_port = Some(p);
+        }
+        // A NodePort Service gets its port now and keeps it in regctl.yaml,
+        // so the address printed, trusted and put in certs.d is the one
+        // the Service really opens.
+        if k.service_type == ServiceType::NodePort && k.node_port.is_none() {
+            k.node_port = Some(super::derived_node_port(s.port));
         }
         if flags.pin_control_plane {
             k.pin_control_plane = true;
@@ -131,7 +140,7 @@ impl Setup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::setup::{ServiceType, Target};
+    use crate::setup::Target;
     use crate::trust::{StoreChoice, StoreKind};
 
     fn base() -> Setup {

@@ -53,6 +53,7 @@ case "$*" in
     [ -f "$state/forbid-delete" ] && forbidden delete
     echo "certificatesigningrequest deleted" ;;
   *"apply -k "*) echo "applied" ;;
+  *"get namespaces"*) printf 'default kube-public kube-system' ;;
   *) echo "unexpected kubectl call: $*" >&2; exit 1 ;;
 esac
 "#;
@@ -567,4 +568,189 @@ fn own_ca_and_cluster_ca_never_overwrite_each_other() {
         .unwrap();
     assert!(!out.status.success());
     assert!(text(&out).contains("--host NAME"), "{}", text(&out));
+}
+
+fn regctl_in(c: &Cluster, args: &[&str], stdin: &str) -> std::process::Output {
+    let path = format!("{}:{}", c.bin.display(), std::env::var("PATH").unwrap());
+    regctl()
+        .env("PATH", path)
+        .env("FAKE_KUBE_STATE", &c.state)
+        .arg("--dir")
+        .arg(&c.dir)
+        .args(args)
+        .write_stdin(stdin.to_string())
+        .output()
+        .unwrap()
+}
+
+/// The pull Secret's user and password, from k8s/pull-secret.yaml.
+fn pull_secret(c: &Cluster) -> Option<(String, String)> {
+    let text = std::fs::read_to_string(c.dir.join("k8s/pull-secret.yaml")).ok()?;
+    let b64 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(".dockerconfigjson: "))?;
+    use base64::Engine as _;
+    let json: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap(),
+    )
+    .unwrap();
+    let entry = &json["auths"]["reg.lan:5000"];
+    Some((
+        entry["username"].as_str()?.to_string(),
+        entry["password"].as_str()?.to_string(),
+    ))
+}
+
+/// `init` on Kubernetes makes a dedicated pull user for the image pull
+/// Secret; every later run keeps the Secret; a new password reaches it;
+/// removing the user removes the Secret and no later `init` brings either
+/// back; namespaces the cluster lacks are named before applying.
+#[test]
+fn the_pull_secret_has_its_own_user_and_survives_reruns() {
+    let c = cluster();
+    let init = |extra: &[&str], stdin: &str| {
+        let mut args = vec![
+            "init",
+            "--yes",
+            "--target",
+            "kubernetes",
+            "--host",
+            "reg.lan",
+            "--context",
+            "kind-test",
+        ];
+        args.extend_from_slice(extra);
+        regctl_in(&c, &args, stdin)
+    };
+    let out = init(&["--password-stdin"], "admin password 1\n");
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("regctl-registry-pull (user k8s-pull"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("Generated password for k8s-pull"),
+        "the pull user's password is never printed: {said}"
+    );
+    let (user, password) = pull_secret(&c).expect("a pull Secret");
+    assert_eq!(user, "k8s-pull");
+    assert_eq!(mode(&c.dir.join("auth/pull-credentials")), 0o600);
+    assert_eq!(mode(&c.dir.join("k8s/pull-secret.yaml")), 0o600);
+    let verify = crate::common::run(
+        "htpasswd",
+        &[
+            "-vb",
+            c.dir.join("auth/htpasswd").to_str().unwrap(),
+            "k8s-pull",
+            &password,
+        ],
+        Path::new("."),
+    );
+    assert!(verify.status.success(), "{}", text(&verify));
+    let answers = std::fs::read_to_string(c.dir.join("regctl.yaml")).unwrap();
+    assert!(
+        answers.contains("- k8s-pull") && answers.contains("pull_user: k8s-pull"),
+        "{answers}"
+    );
+
+    // Re-runs without the password, and with --apply, keep it unchanged.
+    for extra in [&[][..], &["--apply"][..]] {
+        let out = init(extra, "");
+        assert!(out.status.success(), "{}", text(&out));
+        assert_eq!(
+            pull_secret(&c),
+            Some((user.clone(), password.clone())),
+            "{extra:?}"
+        );
+    }
+    assert!(calls(&c).iter().any(|l| l.contains("apply -k")));
+
+    // A new password for the pull user reaches the Secret.
+    let out = regctl_in(
+        &c,
+        &["user", "passwd", "k8s-pull", "--password-stdin"],
+        "the new pull password\n",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        pull_secret(&c),
+        Some(("k8s-pull".into(), "the new pull password".into()))
+    );
+
+    // A namespace the cluster lacks is named before anything is applied.
+    let answers = std::fs::read_to_string(c.dir.join("regctl.yaml"))
+        .unwrap()
+        .replace(
+            "pull_secret_namespaces:\n  - default\n",
+            "pull_secret_namespaces:\n  - default\n  - team-a\n",
+        );
+    std::fs::write(c.dir.join("regctl.yaml"), answers).unwrap();
+    let out = init(&["--dry-run"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("the cluster has no namespace team-a"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("kubectl --context kind-test create namespace team-a"),
+        "{}",
+        text(&out)
+    );
+
+    // Removing the user removes the Secret, for good.
+    let out = regctl_in(&c, &["user", "remove", "k8s-pull"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("regctl-registry-pull"),
+        "{}",
+        text(&out)
+    );
+    assert!(!c.dir.join("k8s/pull-secret.yaml").exists());
+    assert!(!c.dir.join("auth/pull-credentials").exists());
+    let out = init(&[], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(pull_secret(&c).is_none());
+    let answers = std::fs::read_to_string(c.dir.join("regctl.yaml")).unwrap();
+    assert!(
+        !answers.contains("- k8s-pull") && answers.contains("pull_user: null"),
+        "{answers}"
+    );
+}
+
+/// A NodePort Service gets its port at once, recorded, rendered, and in
+/// the address the summary prints.
+#[test]
+fn a_node_port_service_gets_a_reachable_port() {
+    let c = cluster();
+    let out = regctl_in(
+        &c,
+        &[
+            "init",
+            "--yes",
+            "--target",
+            "kubernetes",
+            "--host",
+            "10.0.0.7",
+            "--service-type",
+            "NodePort",
+            "--password-stdin",
+        ],
+        "admin password 1\n",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let answers = std::fs::read_to_string(c.dir.join("regctl.yaml")).unwrap();
+    assert!(answers.contains("node_port: 32232"), "{answers}");
+    let service = std::fs::read_to_string(c.dir.join("k8s/service.yaml")).unwrap();
+    assert!(service.contains("nodePort: 32232"), "{service}");
+    let said = text(&out);
+    assert!(said.contains("Registry: https://10.0.0.7:32232"), "{said}");
+    assert!(said.contains("opens port 32232 on every node"), "{said}");
+    assert!(
+        said.contains("regctl image save | ctr -n k8s.io images import -"),
+        "{said}"
+    );
 }

@@ -71,9 +71,10 @@ fn k8s_files(dir: &Path) -> Vec<String> {
 
 fn validate_k8s(dir: &Path) {
     require("kubernetes-validate");
+    // Traefik's Middleware is a CRD, which has no schema offline.
     let files: Vec<String> = k8s_files(dir)
         .into_iter()
-        .filter(|f| f != "kustomization.yaml")
+        .filter(|f| f != "kustomization.yaml" && f != "traefik-allow.yaml")
         .map(|f| format!("k8s/{f}"))
         .collect();
     for version in ["1.31.0", "1.37.0"] {
@@ -82,12 +83,163 @@ fn validate_k8s(dir: &Path) {
         let out = run("kubernetes-validate", &args, dir);
         assert!(out.status.success(), "Kubernetes {version}: {}", text(&out));
     }
+    restricted_pods(dir);
     let kustomization = std::fs::read_to_string(dir.join("k8s/kustomization.yaml")).unwrap();
     for f in k8s_files(dir).iter().filter(|f| *f != "kustomization.yaml") {
         assert!(
             kustomization.contains(&format!("  - {f}\n")),
             "{f} missing from kustomization.yaml"
         );
+    }
+}
+
+/// Every pod template in the registry's namespace against the Pod Security
+/// Standards' restricted profile, field by field (the namespace enforces
+/// it); the node-trust DaemonSet must be elsewhere, in a namespace labelled
+/// privileged.
+fn restricted_pods(dir: &Path) {
+    use serde_norway::Value;
+    let mut namespaces: Vec<(String, String)> = Vec::new();
+    let mut pods: Vec<(String, String, Value)> = Vec::new();
+    for f in k8s_files(dir).iter().filter(|f| *f != "kustomization.yaml") {
+        for doc in documents(&dir.join("k8s").join(f)) {
+            let kind = doc["kind"].as_str().unwrap_or("").to_string();
+            let ns = doc["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            let name = format!(
+                "{f}: {kind} {}",
+                doc["metadata"]["name"].as_str().unwrap_or("")
+            );
+            match kind.as_str() {
+                "Namespace" => namespaces.push((
+                    doc["metadata"]["name"].as_str().unwrap().to_string(),
+                    doc["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                )),
+                "Deployment" | "DaemonSet" | "StatefulSet" => {
+                    pods.push((name, ns, doc["spec"]["template"]["spec"].clone()))
+                }
+                "CronJob" => pods.push((
+                    name,
+                    ns,
+                    doc["spec"]["jobTemplate"]["spec"]["template"]["spec"].clone(),
+                )),
+                _ => {}
+            }
+        }
+    }
+    let level = |ns: &str| {
+        namespaces
+            .iter()
+            .find(|(n, _)| n == ns)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_else(|| panic!("namespace {ns} is not rendered"))
+    };
+    assert!(!pods.is_empty());
+    for (name, ns, spec) in &pods {
+        if name.contains("node-trust") {
+            assert_eq!(level(ns), "privileged", "{name}");
+            continue;
+        }
+        assert_eq!(level(ns), "restricted", "{name}");
+        let pod_sc = &spec["securityContext"];
+        for forbidden in ["hostNetwork", "hostPID", "hostIPC"] {
+            assert!(
+                spec[forbidden].as_bool() != Some(true),
+                "{name}: {forbidden}"
+            );
+        }
+        for v in spec["volumes"].as_sequence().into_iter().flatten() {
+            let allowed = [
+                "configMap",
+                "csi",
+                "downwardAPI",
+                "emptyDir",
+                "ephemeral",
+                "persistentVolumeClaim",
+                "projected",
+                "secret",
+            ];
+            let kinds: Vec<&str> = v
+                .as_mapping()
+                .unwrap()
+                .keys()
+                .filter_map(|k| k.as_str())
+                .filter(|k| *k != "name")
+                .collect();
+            assert!(
+                kinds.iter().all(|k| allowed.contains(k)),
+                "{name}: volume {kinds:?}"
+            );
+        }
+        let containers = spec["containers"]
+            .as_sequence()
+            .into_iter()
+            .chain(spec["initContainers"].as_sequence())
+            .flatten();
+        for c in containers {
+            let cname = format!("{name}, container {}", c["name"].as_str().unwrap_or(""));
+            let sc = &c["securityContext"];
+            let either = |key: &str| {
+                if sc[key].is_null() {
+                    pod_sc[key].clone()
+                } else {
+                    sc[key].clone()
+                }
+            };
+            assert_eq!(
+                either("runAsNonRoot").as_bool(),
+                Some(true),
+                "{cname}: runAsNonRoot"
+            );
+            assert_ne!(
+                either("runAsUser").as_u64(),
+                Some(0),
+                "{cname}: runAsUser 0"
+            );
+            let seccomp = either("seccompProfile");
+            assert!(
+                matches!(
+                    seccomp["type"].as_str(),
+                    Some("RuntimeDefault" | "Localhost")
+                ),
+                "{cname}: seccompProfile"
+            );
+            assert_eq!(
+                sc["allowPrivilegeEscalation"].as_bool(),
+                Some(false),
+                "{cname}: allowPrivilegeEscalation"
+            );
+            assert!(
+                sc["privileged"].as_bool() != Some(true),
+                "{cname}: privileged"
+            );
+            let drop: Vec<&str> = sc["capabilities"]["drop"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+                .collect();
+            assert!(drop.contains(&"ALL"), "{cname}: capabilities.drop ALL");
+            for add in sc["capabilities"]["add"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+            {
+                assert_eq!(
+                    add.as_str(),
+                    Some("NET_BIND_SERVICE"),
+                    "{cname}: capabilities.add"
+                );
+            }
+            for p in c["ports"].as_sequence().into_iter().flatten() {
+                assert!(p["hostPort"].is_null(), "{cname}: hostPort");
+            }
+        }
     }
 }
 
@@ -202,7 +354,8 @@ fn kubernetes_manifests_validate_and_secrets_hold_the_real_files() {
         pulls[0]["data"][".dockerconfigjson"].as_str().unwrap(),
     ))
     .unwrap();
-    let entry = &cfg["auths"]["registry.example.lan:5000"];
+    // A NodePort Service: clients (and the kubelet) use the node port.
+    let entry = &cfg["auths"]["registry.example.lan:30500"];
     assert_eq!(entry["username"], USER);
     assert_eq!(
         String::from_utf8(decode(entry["auth"].as_str().unwrap())).unwrap(),
@@ -214,7 +367,7 @@ fn kubernetes_manifests_validate_and_secrets_hold_the_real_files() {
     let trust = std::fs::read_to_string(d.join("k8s/node-trust.yaml")).unwrap();
     assert!(
         trust.contains("/etc/containerd/certs.d")
-            && trust.contains("registry.example.lan:5000/hosts.toml")
+            && trust.contains("registry.example.lan:30500/hosts.toml")
     );
     // http.secret survives a re-render.
     let before = std::fs::read_to_string(d.join("config.yml")).unwrap();
@@ -233,6 +386,8 @@ fn variants_validate_too() {
     for answers in [
         "target: kubernetes\nhosts: [reg.lan]\nengine: distribution\ndistribution_version: 3\nredis: true\nreplicas: 3\nstorage:\n  access_mode: ReadWriteMany\n  storage_class: nfs\nkubernetes:\n  service_type: LoadBalancer\n  ingress:\n    host: reg.lan\n    class: traefik\n",
         "target: kubernetes\nhosts: [10.0.0.9]\ntls: none\nkubernetes:\n  service_type: ClusterIP\n  external_ips: [10.0.0.9]\n  node_selector:\n    disk: ssd\n",
+        "target: kubernetes\nhosts: [reg.lan]\nengine: distribution\nredis: true\nkubernetes:\n  allow_from: [10.0.0.0/8, 192.168.1.0/24]\n  ingress:\n    host: reg.lan\n",
+        "target: kubernetes\nhosts: [reg.lan]\nkubernetes:\n  allow_from: [10.0.0.0/8]\n  ingress:\n    host: reg.lan\n    class: traefik\n",
     ] {
         let t = registry_dir(answers);
         let out = render(t.path(), &[], "");
@@ -246,6 +401,42 @@ fn variants_validate_too() {
             t.path(),
         );
         assert!(out.status.success(), "{}", text(&out));
+    }
+    // Only internal traffic: the ingress allow lists and a NetworkPolicy.
+    for class in ["nginx", "traefik"] {
+        let t = registry_dir(&format!(
+            "target: kubernetes\nhosts: [reg.lan]\nkubernetes:\n  allow_from: [10.0.0.0/8, 192.168.1.0/24]\n  ingress:\n    host: reg.lan\n    class: {class}\n"
+        ));
+        assert!(render(t.path(), &[], "").status.success());
+        let policy = documents(&t.path().join("k8s/networkpolicy.yaml"));
+        let from = &policy[0]["spec"]["ingress"][0]["from"];
+        assert_eq!(from[0]["ipBlock"]["cidr"], "10.0.0.0/8");
+        assert_eq!(from[1]["ipBlock"]["cidr"], "192.168.1.0/24");
+        let controller = if class == "nginx" {
+            "ingress-nginx"
+        } else {
+            "kube-system"
+        };
+        assert_eq!(
+            from[2]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+            controller
+        );
+        let ingress = std::fs::read_to_string(t.path().join("k8s/ingress.yaml")).unwrap();
+        if class == "nginx" {
+            assert!(ingress.contains(
+                "nginx.ingress.kubernetes.io/whitelist-source-range: \"10.0.0.0/8,192.168.1.0/24\""
+            ));
+        } else {
+            assert!(
+                ingress.contains("router.middlewares: registry-registry-allow-from@kubernetescrd")
+            );
+            let mw = documents(&t.path().join("k8s/traefik-allow.yaml"));
+            assert_eq!(mw[0]["kind"], "Middleware");
+            assert_eq!(
+                mw[0]["spec"]["ipAllowList"]["sourceRange"][1],
+                "192.168.1.0/24"
+            );
+        }
     }
     let t = registry_dir(
         "target: kubernetes\nhosts: [reg.lan]\nengine: distribution\ndistribution_version: 3\nredis: true\nreplicas: 2\nstorage:\n  access_mode: ReadWriteMany\n",
