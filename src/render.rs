@@ -514,6 +514,15 @@ fn render_k8s(
     Ok(out)
 }
 
+fn remove(path: &Path) -> Result<(), RenderError> {
+    std::fs::remove_file(path).map_err(|source| {
+        RenderError::Write(fsutil::FsError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
+}
+
 /// Kubernetes manifests regctl owns that the current answers no longer
 /// produce (say, the pull Secret after dropping `--pull-user`): removed so
 /// no stale file, or stale secret, stays behind.
@@ -532,12 +541,7 @@ pub(crate) fn remove_stale_k8s(
         let rel = PathBuf::from("k8s").join(file);
         let path = out.join(&rel);
         if !files.iter().any(|f| f.path == rel) && path.exists() {
-            std::fs::remove_file(&path).map_err(|source| {
-                RenderError::Write(fsutil::FsError::Io {
-                    path: path.clone(),
-                    source,
-                })
-            })?;
+            remove(&path)?;
             removed.push(path);
         }
     }
@@ -728,12 +732,7 @@ pub(crate) fn rerender_kubernetes(
     let mut written = write_checked(layout, layout.root(), &files, true)?;
     let pull = layout.root().join("k8s/pull-secret.yaml");
     if inputs.pull.is_none() && pull.exists() {
-        std::fs::remove_file(&pull).map_err(|source| {
-            RenderError::Write(fsutil::FsError::Io {
-                path: pull.clone(),
-                source,
-            })
-        })?;
+        remove(&pull)?;
         written.push(pull);
     }
     Ok(written)

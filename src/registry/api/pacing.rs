@@ -41,6 +41,12 @@ pub(crate) struct Paced<B> {
     minrate: u64,
     started: Instant,
     received: u64,
+    /// When the last frame came.
+    last: Instant,
+    /// Wakes the reader to check for a stall. Moved forward lazily (at
+    /// most about once a second), not at every frame: a reset takes the
+    /// timer driver's lock, and a fast upload brings thousands of frames
+    /// a second.
     deadline: Pin<Box<Sleep>>,
 }
 
@@ -53,6 +59,7 @@ impl<B> Paced<B> {
             minrate: limits.minrate,
             started: now,
             received: 0,
+            last: now,
             deadline: Box::pin(tokio::time::sleep_until(now + limits.body)),
         }
     }
@@ -95,14 +102,28 @@ where
                 if let Some(e) = this.too_slow(now) {
                     return Poll::Ready(Some(Err(Box::new(e))));
                 }
-                this.deadline.as_mut().reset(now + this.stall);
+                this.last = now;
                 Poll::Ready(Some(Ok(frame)))
             }
             Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e.into()))),
             Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => match this.deadline.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(PaceError::Stalled(this.stall))))),
-                Poll::Pending => Poll::Pending,
+            Poll::Pending => loop {
+                let due = this.last + this.stall;
+                if Instant::now() >= due {
+                    return Poll::Ready(Some(Err(Box::new(PaceError::Stalled(this.stall)))));
+                }
+                // Early is fine (the check above runs again); late is not.
+                let armed = this.deadline.deadline();
+                if armed > due || armed + Duration::from_secs(1) < due {
+                    this.deadline.as_mut().reset(due);
+                }
+                match this.deadline.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(()) => {
+                        // Fired at an earlier deadline: move it and look again.
+                        this.deadline.as_mut().reset(due);
+                    }
+                }
             },
         }
     }
