@@ -34,6 +34,7 @@ pub(crate) fn manifest(data: &[u8]) {
     let ct = (!content_type.is_empty()).then_some(content_type.as_str());
     if let Ok(pushed) = manifest::parse_pushed(ct, body) {
         let stored = manifest::parse(None, body).expect("a pushed manifest reads back");
+        assert_eq!(pushed.media_type, stored.media_type);
         assert_eq!(pushed.blobs, stored.blobs);
         assert_eq!(pushed.children, stored.children);
     }

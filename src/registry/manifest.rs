@@ -111,7 +111,20 @@ pub(crate) fn parse_pushed(content_type: Option<&str>, bytes: &[u8]) -> Result<M
             }
         }
     }
-    parse(content_type, bytes)
+    let pushed = parse(content_type, bytes)?;
+    // What is stored is the bytes alone: GET and GC read the media type
+    // from the `mediaType` field or, without one, from the shape. A push
+    // whose Content-Type says otherwise than the shape would be served and
+    // collected as something else (GC could miss its blobs), so it must
+    // say what it is in the manifest itself.
+    let stored = parse(None, bytes).ok().map(|m| m.media_type);
+    if stored.as_deref() != Some(pushed.media_type.as_str()) {
+        return Err(bad(format!(
+            "the manifest has no mediaType field and its shape is not a {}: add \"mediaType\": \"{}\"",
+            pushed.media_type, pushed.media_type
+        )));
+    }
+    Ok(pushed)
 }
 
 /// `type/subtype`, each a token (RFC 9110 5.6.2).
@@ -268,6 +281,22 @@ mod tests {
             p.artifact_type.as_deref(),
             Some("application/vnd.oci.image.config.v1+json")
         );
+    }
+
+    /// Found by the manifest fuzz target: a Content-Type that disagrees
+    /// with the shape of a manifest without `mediaType` was accepted, then
+    /// read back (by GET and GC) as an index.
+    #[test]
+    fn a_push_is_read_back_as_what_it_was_pushed_as() {
+        let m = format!(
+            r#"{{"schemaVersion":2,"config":{{"digest":"{}","size":2}},"layers":[],"manifests":{{}}}}"#,
+            d(1)
+        );
+        let err = parse_pushed(Some(OCI_MANIFEST), m.as_bytes()).unwrap_err();
+        assert!(err.0.contains("add \"mediaType\""), "{err}");
+        let with_field = m.replacen('{', &format!(r#"{{"mediaType":"{OCI_MANIFEST}","#), 1);
+        assert!(parse_pushed(Some(OCI_MANIFEST), with_field.as_bytes()).is_ok());
+        assert!(parse(None, with_field.as_bytes()).is_ok());
     }
 
     #[test]

@@ -37,7 +37,12 @@ pub(crate) fn parse(s: &str) -> Result<Duration, String> {
         total += value * scale;
         rest = &rest[unit_len..];
     }
-    Ok(Duration::from_secs_f64(total))
+    // Go's durations end at about 292 years (int64 nanoseconds); a longer
+    // or non-finite one is an error, not a panic.
+    Duration::try_from_secs_f64(total)
+        .ok()
+        .filter(|d| d.as_nanos() <= i64::MAX as u128)
+        .ok_or_else(|| format!("`{s}` is longer than a duration can be (about 292 years)"))
 }
 
 /// Formats a duration the way Go would accept it back.
@@ -66,6 +71,10 @@ mod tests {
         assert_eq!(parse("300ms").unwrap(), Duration::from_millis(300));
         assert!(parse("10").is_err());
         assert!(parse("5d").is_err());
+        // Found by the config fuzz target: these panicked.
+        assert!(parse("3033333333333333333333333333333333333333s").is_err());
+        assert!(parse("99999999999h").is_err());
+        assert!(parse(&format!("{}s", "9".repeat(400))).is_err());
         assert_eq!(format(Duration::from_secs(168 * 3600)), "168h");
         assert_eq!(format(Duration::from_secs(10)), "10s");
         assert_eq!(format(Duration::from_secs(7800)), "2h10m0s");
