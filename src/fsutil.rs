@@ -128,6 +128,13 @@ pub(crate) fn write_atomic_as(
     Ok(())
 }
 
+/// SHA-256 of some bytes, in hex: the checksums kept of written files
+/// (rendered files, the trust ledger) and content digests.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 /// `p` made absolute against the current directory (paths that end up in
 /// generated files and in a detached process must not depend on it).
 pub(crate) fn absolute(p: &Path) -> PathBuf {

@@ -91,14 +91,7 @@ pub(crate) fn summary(ctx: &ApplyContext<'_>, report: &Report) {
 fn kubernetes_next(ctx: &ApplyContext<'_>, report: &Report) {
     let s = ctx.setup;
     let root = ctx.layout.root().display();
-    let kubectl = {
-        let flags = s.kubernetes.kubectl().flags;
-        if flags.is_empty() {
-            "kubectl".to_string()
-        } else {
-            format!("kubectl {}", flags.join(" "))
-        }
-    };
+    let kubectl = s.kubernetes.kubectl().command_line(&[]);
     if report.applied {
         outln!(
             "  {kubectl} -n {} rollout status deployment/registry",

@@ -60,6 +60,30 @@ pub(crate) fn write_server(
     Ok(())
 }
 
+/// The server certificate in the directory and the names it carries, for
+/// a new one with the same names (renewal, CA rotation).
+pub(crate) fn current_server(layout: &RegistryDir) -> anyhow::Result<(pki::CertInfo, Vec<San>)> {
+    let current = fsutil::read(&layout.server_cert())
+        .context("cannot read the current server certificate")?;
+    let ders = pki::certs_from_bytes(&current).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not a certificate: {e}",
+            layout.server_cert().display()
+        )
+    })?;
+    let first = ders
+        .first()
+        .with_context(|| format!("{} holds no certificate", layout.server_cert().display()))?;
+    let info = pki::CertInfo::from_der(first, time::OffsetDateTime::now_utc())?;
+    let sans = info
+        .all_names()
+        .iter()
+        .map(|n| n.parse())
+        .collect::<Result<_, _>>()
+        .context("the current certificate has a name regctl cannot reissue")?;
+    Ok((info, sans))
+}
+
 /// `--host` values, else the hosts of regctl.yaml, else (no registry yet)
 /// `localhost`, `127.0.0.1`, `::1`; plus, unless disabled, this machine's
 /// name and addresses when nothing named the hosts.

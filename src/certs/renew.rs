@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::{ClusterSigning, key_type_of, load_dir_ca, served_serial, write_server};
 use crate::fsutil;
 use crate::layout::RegistryDir;
-use crate::pki::{self, CertInfo, KeyType, LoadedCa, San, ServerOptions};
+use crate::pki::{KeyType, LoadedCa, San, ServerOptions};
 use crate::setup::TlsMode;
 
 /// What the running registry serves after the renewal.
@@ -42,21 +42,7 @@ pub(crate) fn renew(
     days: u32,
     ca: Option<(PathBuf, PathBuf)>,
 ) -> anyhow::Result<Renewed> {
-    let current =
-        fsutil::read(&layout.server_cert()).context("cannot read the certificate to renew")?;
-    let ders = pki::certs_from_bytes(&current).map_err(|e| {
-        anyhow::anyhow!(
-            "{} is not a certificate: {e}",
-            layout.server_cert().display()
-        )
-    })?;
-    let info = CertInfo::from_der(&ders[0], OffsetDateTime::now_utc())?;
-    let sans: Vec<San> = info
-        .all_names()
-        .iter()
-        .map(|n| n.parse())
-        .collect::<Result<_, _>>()
-        .context("the current certificate has a name regctl cannot reissue")?;
+    let (info, sans) = super::current_server(layout)?;
     let key_type = key_type_of(&info.public_key);
     let setup = layout.setup_if_any()?;
     let old_serial = served_serial(layout);

@@ -20,7 +20,7 @@ use anyhow::{Context as _, bail};
 use super::{default_ca_name, write_server};
 use crate::fsutil::{self, MODE_PUBLIC, MODE_SECRET, Overwrite, Owner};
 use crate::layout::RegistryDir;
-use crate::pki::{self, CaOptions, KeyType, LoadedCa, San, ServerOptions};
+use crate::pki::{self, CaOptions, KeyType, LoadedCa, ServerOptions};
 use crate::setup::{Setup, TlsMode};
 use crate::trust::ledger::Ledger;
 use crate::trust::ops::{self, Disk, Exec, Scope};
@@ -64,15 +64,7 @@ fn install(
         stores: stores.to_vec(),
         ca: Some(ca.to_string()),
     };
-    let plan = ops::plan_install(&request, &Disk)?;
-    let mut ledger = Ledger::load(&layout.trust_ledger())?;
-    let exec = Exec {
-        scope: &request.scope,
-        dry_run: false,
-    };
-    let result = ops::execute_install(&plan, &exec, &mut ledger);
-    ledger.save(&layout.trust_ledger())?;
-    result
+    crate::trust::request::install_recorded(layout, &request)
 }
 
 /// Takes the `next` names of the per-CA stores out again (step 3).
@@ -180,16 +172,7 @@ pub(crate) fn rotate_ca(
     }
 
     // 2. The server certificate from the next CA; the next CA becomes the CA.
-    let info = pki::CertInfo::from_der(
-        &pki::certs_from_bytes(&fsutil::read(&layout.server_cert())?)?[0],
-        time::OffsetDateTime::now_utc(),
-    )?;
-    let sans: Vec<San> = info
-        .all_names()
-        .iter()
-        .map(|n| n.parse())
-        .collect::<Result<_, _>>()
-        .context("the current certificate has a name regctl cannot reissue")?;
+    let (info, sans) = super::current_server(layout)?;
     let pair = next.issue_server(&ServerOptions {
         sans,
         key_type: super::key_type_of(&info.public_key),

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest as _, Sha256};
 
+use crate::fsutil::sha256_hex;
+
 use super::{CONFIG_PATH, UID};
 
 /// Why the archive could not be written.
@@ -195,10 +197,6 @@ fn layer(rootfs: &Path, out: impl Write) -> Result<(String, u64), ArchiveError> 
     tar.dir("var/lib/registry", UID)?;
     let (_, digest, size) = tar.finish()?;
     Ok((digest, size))
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// Writes the image `reference` (`regctl:VERSION`) built from the context

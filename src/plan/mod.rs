@@ -246,7 +246,7 @@ fn file_change(facts: &Facts, path: &Path, contents: &str) -> Change {
         // The answers file is the input: changing it is what a re-run is for.
         Some(_) if path == Path::new("regctl.yaml") => Change::Update,
         Some(old) => match facts.sums.get(path) {
-            Some(sum) if *sum == crate::render::sha256_hex(old) => Change::Update,
+            Some(sum) if *sum == crate::fsutil::sha256_hex(old) => Change::Update,
             Some(_) => Change::Replace("edited by hand since regctl wrote it".into()),
             None => Change::Replace("contents differ".into()),
         },

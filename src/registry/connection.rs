@@ -135,6 +135,45 @@ fn looks_like_http(head: &[u8]) -> bool {
         && head.iter().take_while(|b| b.is_ascii_uppercase()).count() >= 3
 }
 
+/// Serves HTTP on `io` until the connection ends, the server drains, or
+/// nothing moves for `idle`.
+async fn serve_watched<I>(
+    io: I,
+    app: Arc<App>,
+    remote: SocketAddr,
+    watcher: Watcher,
+    limits: &Timeouts,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>>
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let svc = service_fn(move |req| {
+        let app = app.clone();
+        async move { Ok::<_, Infallible>(api::handle(app, req, remote).await) }
+    });
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header)
+        // A client that shuts its sending side after the request still
+        // gets the answer (and the request is carried out).
+        .half_close(true)
+        .max_buf_size(MAX_READ_BUF);
+    builder.http2().timer(TokioTimer::new());
+    let activity = Activity::new();
+    activity.touch();
+    let io = Watched {
+        inner: io,
+        activity: activity.clone(),
+    };
+    let conn = watcher.watch(builder.serve_connection(TokioIo::new(io), svc).into_owned());
+    tokio::select! {
+        r = conn => r,
+        _ = activity.idle(limits.idle) => Ok(()),
+    }
+}
+
 /// Serves one accepted connection until it ends, times out, or the server
 /// drains.
 pub(super) async fn serve(
@@ -157,22 +196,6 @@ pub(super) async fn serve(
             return;
         }
     };
-    let svc = service_fn(move |req| {
-        let app = app.clone();
-        async move { Ok::<_, Infallible>(api::handle(app, req, remote).await) }
-    });
-    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header)
-        // A client that shuts its sending side after the request still
-        // gets the answer (and the request is carried out).
-        .half_close(true)
-        .max_buf_size(MAX_READ_BUF);
-    builder.http2().timer(TokioTimer::new());
-    let activity = Activity::new();
-    activity.touch();
     let result = match tls {
         Some(acceptor) => {
             let mut stream = stream;
@@ -190,26 +213,11 @@ pub(super) async fn serve(
                     }
                     Err(_) => return,
                 };
-            let io = Watched {
-                inner: tls_stream,
-                activity: activity.clone(),
-            };
-            let conn = watcher.watch(builder.serve_connection(TokioIo::new(io), svc).into_owned());
-            tokio::select! {
-                r = conn => r,
-                _ = activity.idle(limits.idle) => Ok(()),
-            }
+            serve_watched(tls_stream, app, remote, watcher, &limits).await
         }
         None => {
-            let io = Watched {
-                inner: SendfileStream::new(stream),
-                activity: activity.clone(),
-            };
-            let conn = watcher.watch(builder.serve_connection(TokioIo::new(io), svc).into_owned());
-            tokio::select! {
-                r = conn => r,
-                _ = activity.idle(limits.idle) => Ok(()),
-            }
+            let io = SendfileStream::new(stream);
+            serve_watched(io, app, remote, watcher, &limits).await
         }
     };
     if let Err(e) = result {

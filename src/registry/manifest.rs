@@ -93,8 +93,7 @@ pub(crate) fn parse_pushed(content_type: Option<&str>, bytes: &[u8]) -> Result<M
     {
         return Err(bad(format!("Content-Type `{ct}` is not a media type")));
     }
-    let doc: Value =
-        serde_json::from_slice(bytes).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+    let doc = json(bytes)?;
     if !doc.is_object() {
         return Err(bad("a manifest is a JSON object"));
     }
@@ -111,13 +110,13 @@ pub(crate) fn parse_pushed(content_type: Option<&str>, bytes: &[u8]) -> Result<M
             }
         }
     }
-    let pushed = parse(content_type, bytes)?;
+    let pushed = parse_doc(content_type, &doc)?;
     // What is stored is the bytes alone: GET and GC read the media type
     // from the `mediaType` field or, without one, from the shape. A push
     // whose Content-Type says otherwise than the shape would be served and
     // collected as something else (GC could miss its blobs), so it must
     // say what it is in the manifest itself.
-    let stored = parse(None, bytes).ok().map(|m| m.media_type);
+    let stored = parse_doc(None, &doc).ok().map(|m| m.media_type);
     if stored.as_deref() != Some(pushed.media_type.as_str()) {
         return Err(bad(format!(
             "the manifest has no mediaType field and its shape is not a {}: add \"mediaType\": \"{}\"",
@@ -163,10 +162,17 @@ fn check_strings(v: &Value, what: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+fn json(bytes: &[u8]) -> Result<Value, Invalid> {
+    serde_json::from_slice(bytes).map_err(|e| bad(format!("not valid JSON: {e}")))
+}
+
 /// Parses and checks a manifest; `content_type` is the request header.
 pub(crate) fn parse(content_type: Option<&str>, bytes: &[u8]) -> Result<Manifest, Invalid> {
-    let doc: Value =
-        serde_json::from_slice(bytes).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+    parse_doc(content_type, &json(bytes)?)
+}
+
+/// [`parse`] of an already decoded document.
+fn parse_doc(content_type: Option<&str>, doc: &Value) -> Result<Manifest, Invalid> {
     let header_type = content_type
         .map(|c| c.split(';').next().unwrap_or("").trim().to_string())
         .filter(|c| !c.is_empty() && c != "application/json" && c != "application/octet-stream");

@@ -343,7 +343,13 @@ pub(crate) fn install_for(
         stores: stores.to_vec(),
         ca,
     };
-    let plan = ops::plan_install(&request, &Disk)?;
+    install_recorded(layout, &request)
+}
+
+/// Plans and carries out an install, keeping the directory's ledger (also
+/// when a step failed, so what was done can be undone).
+pub(crate) fn install_recorded(layout: &RegistryDir, request: &ops::Request) -> anyhow::Result<()> {
+    let plan = ops::plan_install(request, &Disk)?;
     let mut ledger = Ledger::load(&layout.trust_ledger())?;
     let exec = Exec {
         scope: &request.scope,

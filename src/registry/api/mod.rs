@@ -196,10 +196,10 @@ fn error_response(err: &ApiError, head: bool) -> Response<Body> {
 /// body so tests can drive the API in-process, without a socket.
 pub(crate) async fn handle<B>(app: Arc<App>, req: Request<B>, remote: SocketAddr) -> Response<Body>
 where
-    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B: http_body::Body<Data = Bytes> + Send + Unpin + 'static,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
-    let req = req.map(|b| pacing::Paced::new(Box::pin(b), &app.timeouts).boxed_unsync());
+    let req = req.map(|b| pacing::Paced::new(b, &app.timeouts).boxed_unsync());
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();

@@ -43,11 +43,12 @@ pub(crate) struct Paced<B> {
     received: u64,
     /// When the last frame came.
     last: Instant,
-    /// Wakes the reader to check for a stall. Moved forward lazily (at
-    /// most about once a second), not at every frame: a reset takes the
-    /// timer driver's lock, and a fast upload brings thousands of frames
-    /// a second.
-    deadline: Pin<Box<Sleep>>,
+    /// Wakes the reader to check for a stall. Made only when the body first
+    /// has to wait (most requests have none, or one already buffered), and
+    /// moved forward lazily (at most about once a second), not at every
+    /// frame: a reset takes the timer driver's lock, and a fast upload
+    /// brings thousands of frames a second.
+    deadline: Option<Pin<Box<Sleep>>>,
 }
 
 impl<B> Paced<B> {
@@ -60,7 +61,7 @@ impl<B> Paced<B> {
             started: now,
             received: 0,
             last: now,
-            deadline: Box::pin(tokio::time::sleep_until(now + limits.body)),
+            deadline: None,
         }
     }
 
@@ -113,15 +114,18 @@ where
                     return Poll::Ready(Some(Err(Box::new(PaceError::Stalled(this.stall)))));
                 }
                 // Early is fine (the check above runs again); late is not.
-                let armed = this.deadline.deadline();
+                let deadline = this
+                    .deadline
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(due)));
+                let armed = deadline.deadline();
                 if armed > due || armed + Duration::from_secs(1) < due {
-                    this.deadline.as_mut().reset(due);
+                    deadline.as_mut().reset(due);
                 }
-                match this.deadline.as_mut().poll(cx) {
+                match deadline.as_mut().poll(cx) {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(()) => {
                         // Fired at an earlier deadline: move it and look again.
-                        this.deadline.as_mut().reset(due);
+                        deadline.as_mut().reset(due);
                     }
                 }
             },
