@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 
 use super::StoreKind;
 use crate::fsutil::{self, MODE_PUBLIC, Overwrite};
@@ -48,7 +47,7 @@ impl Entry {
             store,
             registry: registry.to_string(),
             path: path.to_path_buf(),
-            sha256: sha256_hex(written),
+            sha256: crate::fsutil::sha256_hex(written),
             update: Vec::new(),
             merged: false,
             backup: None,
@@ -117,10 +116,6 @@ pub(crate) enum LedgerError {
     Corrupt { path: PathBuf, message: String },
     #[error(transparent)]
     Write(#[from] fsutil::FsError),
-}
-
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 impl Ledger {

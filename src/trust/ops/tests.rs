@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::install::Install;
+use super::uninstall::Uninstall;
 use super::*;
 use crate::trust::ledger::{Entry, Ledger};
 

@@ -7,14 +7,18 @@
 //! when the client closes the upload.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::sync::{Arc, Mutex};
 
-use bytes::Bytes;
-use sha2::{Digest as _, Sha256, Sha512};
-use tokio::sync::mpsc;
+use sha2::Sha256;
 
-use super::digest::{Algorithm, Digest};
+mod scan;
+mod uploads;
+
+pub(crate) use scan::{scan_digest_dirs, scan_repositories};
+pub(crate) use uploads::CommitError;
+
+use super::digest::Digest;
 use super::names::{RepoName, Tag, UploadId};
 use super::paths;
 use super::storage::{LockGuard, StorageDriver, StorageError};
@@ -51,17 +55,6 @@ fn optional<T>(r: Result<T, StorageError>) -> Result<Option<T>, StorageError> {
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-/// Why closing an upload failed.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum CommitError {
-    #[error("upload unknown")]
-    UnknownUpload,
-    #[error("digest mismatch: content is {actual}")]
-    DigestMismatch { actual: Digest },
-    #[error(transparent)]
-    Storage(#[from] StorageError),
 }
 
 /// The registry's view of storage.
@@ -254,161 +247,11 @@ impl Store {
         .await
     }
 
-    // ---- uploads ----
-
-    /// Starts an upload and returns its id.
-    pub(crate) async fn start_upload(&self, name: &RepoName) -> Result<UploadId, StorageError> {
-        let id = UploadId::new();
-        let now = time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
-        self.put(paths::upload_started_at(name, &id), now.into_bytes())
-            .await?;
-        self.put(paths::upload_data(name, &id), Vec::new()).await?;
-        Ok(id)
-    }
-
-    /// Bytes received so far, or `None` for an unknown upload.
-    pub(crate) async fn upload_size(
-        &self,
-        name: &RepoName,
-        id: &UploadId,
-    ) -> Result<Option<u64>, StorageError> {
-        self.size_of(paths::upload_data(name, id)).await
-    }
-
-    /// A lock held while a request works on one upload.
-    pub(crate) async fn lock_upload(
-        &self,
-        name: &RepoName,
-        id: &UploadId,
-    ) -> tokio::sync::OwnedMutexGuard<()> {
-        let key = paths::upload_dir(name, id);
-        let lock = self
-            .upload_locks
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(key)
-            .or_default()
-            .clone();
-        lock.lock_owned().await
-    }
-
-    fn forget_upload(&self, name: &RepoName, id: &UploadId) {
-        let key = paths::upload_dir(name, id);
-        self.hashes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&paths::upload_data(name, id));
-        self.upload_locks
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&key);
-    }
-
-    /// Opens an upload for appending; feed it with [`UploadWriter::write`].
-    pub(crate) fn append(self: &Arc<Self>, name: &RepoName, id: &UploadId) -> UploadWriter {
-        let path = paths::upload_data(name, id);
-        let cached = self
-            .hashes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&path);
-        // A few chunks in flight keep the disk busy while the socket is read;
-        // more would only hold memory (32 concurrent pushes must stay small).
-        let (tx, mut rx) = mpsc::channel::<Bytes>(4);
-        let drv = self.driver.clone();
-        let task_path = path.clone();
-        let task = tokio::task::spawn_blocking(move || -> Result<(u64, Sha256), StorageError> {
-            let mut w = drv.writer(&task_path, true)?;
-            let size = w.size();
-            let mut hasher = match cached {
-                Some((offset, h)) if offset == size => h,
-                _ => rehash_sha256(drv.as_ref(), &task_path)?,
-            };
-            while let Some(chunk) = rx.blocking_recv() {
-                w.write_all(&chunk)
-                    .map_err(|e| StorageError::from_io(&task_path, e))?;
-                hasher.update(&chunk);
-            }
-            // Not synced here: a chunk's 202 promises only the offset, and
-            // syncing every PATCH would stall the socket on the disk.
-            // `commit_upload` syncs once before the blob is published.
-            Ok((w.size(), hasher))
-        });
-        UploadWriter {
-            tx: Some(tx),
-            task: Some(task),
-            store: self.clone(),
-            path,
-        }
-    }
-
-    /// Verifies and publishes an upload as a blob linked into `name`.
-    pub(crate) async fn commit_upload(
-        &self,
-        name: &RepoName,
-        id: &UploadId,
-        expected: &Digest,
-    ) -> Result<u64, CommitError> {
-        let data = paths::upload_data(name, id);
-        let size = self
-            .size_of(data.clone())
-            .await?
-            .ok_or(CommitError::UnknownUpload)?;
-        let cached = self
-            .hashes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&data);
-        let actual = match (expected.algorithm(), cached) {
-            (Algorithm::Sha256, Some((offset, h))) if offset == size => Digest::from_sha256(h),
-            (alg, _) => {
-                let (drv, p) = (self.driver.clone(), data.clone());
-                blocking(move || rehash(drv.as_ref(), &p, alg)).await?
-            }
-        };
-        if &actual != expected {
-            self.cancel_upload(name, id).await?;
-            return Err(CommitError::DigestMismatch { actual });
-        }
-        let target = paths::blob_data(expected);
-        let (drv, src, dst) = (self.driver.clone(), data, target);
-        let _gc = self.gc_shared().await?;
-        blocking(move || match drv.stat(&dst) {
-            // Content-addressed: an existing blob with this digest is the
-            // same bytes; touch it so a running GC keeps it.
-            Ok(info) if info.size == size => drv.touch(&dst),
-            // Durable before it becomes visible: a crash never publishes a
-            // blob whose bytes were still in the page cache.
-            _ => {
-                drv.writer(&src, true)?.commit()?;
-                drv.move_to(&src, &dst)
-            }
-        })
-        .await?;
-        self.link_blob(name, expected).await?;
-        self.cancel_upload(name, id).await?;
-        Ok(size)
-    }
-
-    /// Deletes an upload; `false` if it did not exist.
-    pub(crate) async fn cancel_upload(
-        &self,
-        name: &RepoName,
-        id: &UploadId,
-    ) -> Result<bool, StorageError> {
-        let existed = self.delete(paths::upload_dir(name, id)).await?;
-        self.forget_upload(name, id);
-        Ok(existed)
-    }
-
     // ---- manifests and tags ----
 
-    /// Stores manifest bytes exactly as received, links the revision and,
-    /// when given, points the tag at it. Call under [`gc_shared`] after
+    /// Stores manifest bytes exactly as received, links the revision and
+    /// points every one of `tags` at it. Call under [`gc_shared`] after
     /// claiming what the manifest references.
-    /// Stores a manifest as a revision of `name` and points `tags` at it.
     pub(crate) async fn put_manifest(
         &self,
         name: &RepoName,
@@ -577,148 +420,5 @@ impl Store {
     ) -> Result<Vec<RepoName>, StorageError> {
         let drv = self.driver.clone();
         blocking(move || scan_repositories(drv.as_ref(), marker)).await
-    }
-}
-
-/// Repositories holding `marker`, found by walking `repositories/` without
-/// descending into `_`-prefixed directories (distribution's rule). A
-/// directory whose path is no repository name (made by hand, not by the
-/// API) is left alone.
-pub(crate) fn scan_repositories(
-    drv: &dyn StorageDriver,
-    marker: &str,
-) -> Result<Vec<RepoName>, StorageError> {
-    let mut repos = Vec::new();
-    let mut stack = vec![String::new()];
-    let root = paths::repositories();
-    while let Some(rel) = stack.pop() {
-        let dir = if rel.is_empty() {
-            root.clone()
-        } else {
-            format!("{root}/{rel}")
-        };
-        let children = match drv.list(&dir) {
-            Ok(c) => c,
-            Err(e) if e.is_not_found() => continue,
-            Err(e) => return Err(e),
-        };
-        for child in children {
-            if child == marker {
-                match RepoName::parse(&rel) {
-                    Ok(name) => repos.push(name),
-                    Err(_) => {
-                        tracing::warn!(path = %rel, "ignoring a repository directory whose name is invalid")
-                    }
-                }
-            } else if !child.starts_with('_') {
-                let path = if rel.is_empty() {
-                    child
-                } else {
-                    format!("{rel}/{child}")
-                };
-                if drv
-                    .stat(&format!("{root}/{path}"))
-                    .map(|i| i.is_dir)
-                    .unwrap_or(false)
-                {
-                    stack.push(path);
-                }
-            }
-        }
-    }
-    repos.sort();
-    repos.dedup();
-    Ok(repos)
-}
-
-/// Digests named by `<dir>/<alg>/<hex>` entries (revisions, layer links, blobs
-/// without the two-hex fan-out).
-pub(crate) fn scan_digest_dirs(
-    drv: &dyn StorageDriver,
-    dir: &str,
-) -> Result<Vec<Digest>, StorageError> {
-    let mut out = Vec::new();
-    for alg in ["sha256", "sha512"] {
-        let names = match drv.list(&format!("{dir}/{alg}")) {
-            Ok(n) => n,
-            Err(e) if e.is_not_found() => continue,
-            Err(e) => return Err(e),
-        };
-        out.extend(
-            names
-                .iter()
-                .filter_map(|hex| format!("{alg}:{hex}").parse().ok()),
-        );
-    }
-    Ok(out)
-}
-
-fn rehash_sha256(drv: &dyn StorageDriver, path: &str) -> Result<Sha256, StorageError> {
-    let mut h = Sha256::new();
-    feed(drv, path, |c| h.update(c))?;
-    Ok(h)
-}
-
-fn rehash(drv: &dyn StorageDriver, path: &str, alg: Algorithm) -> Result<Digest, StorageError> {
-    match alg {
-        Algorithm::Sha256 => Ok(Digest::from_sha256(rehash_sha256(drv, path)?)),
-        Algorithm::Sha512 => {
-            let mut h = Sha512::new();
-            feed(drv, path, |c| h.update(c))?;
-            Ok(format!("sha512:{}", hex::encode(h.finalize()))
-                .parse()
-                .expect("sha512 hex is a valid digest"))
-        }
-    }
-}
-
-fn feed(drv: &dyn StorageDriver, path: &str, mut f: impl FnMut(&[u8])) -> Result<(), StorageError> {
-    let mut r = drv.reader(path, 0)?;
-    let mut buf = vec![0u8; READ_CHUNK];
-    loop {
-        let n = r
-            .read(&mut buf)
-            .map_err(|e| StorageError::from_io(path, e))?;
-        if n == 0 {
-            return Ok(());
-        }
-        f(&buf[..n]);
-    }
-}
-
-/// Streams bytes into an upload; dropped without [`finish`](Self::finish) it
-/// still flushes what it got, so the upload's offset stays truthful.
-pub(crate) struct UploadWriter {
-    tx: Option<mpsc::Sender<Bytes>>,
-    task: Option<tokio::task::JoinHandle<Result<(u64, Sha256), StorageError>>>,
-    store: Arc<Store>,
-    path: String,
-}
-
-impl UploadWriter {
-    /// Queues a chunk; fails if the writer stopped (e.g. disk full).
-    pub(crate) async fn write(&mut self, chunk: Bytes) -> bool {
-        match &self.tx {
-            Some(tx) => tx.send(chunk).await.is_ok(),
-            None => false,
-        }
-    }
-
-    /// Waits until everything is on disk; returns the upload's size.
-    pub(crate) async fn finish(mut self) -> Result<u64, StorageError> {
-        self.tx.take();
-        let task = self.task.take().expect("finish once");
-        let (size, hasher) = task.await.unwrap_or_else(|e| {
-            Err(StorageError::Io {
-                path: self.path.clone(),
-                source: std::io::Error::other(e.to_string()),
-            })
-        })?;
-        self.store
-            .hashes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(self.path.clone(), (size, hasher));
-        Ok(size)
     }
 }
