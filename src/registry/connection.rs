@@ -20,7 +20,7 @@ use tokio::net::TcpStream;
 
 use super::api::{self, App};
 use super::config::Timeouts;
-use super::sendfile::SendfileStream;
+use super::sendfile::{Peer, SendfileStream};
 
 /// hyper's per-connection read buffer ceiling (its default is ~400 KiB).
 /// Body chunks share the read buffer's allocation until written to disk;
@@ -216,7 +216,8 @@ pub(super) async fn serve(
             serve_watched(tls_stream, app, remote, watcher, &limits).await
         }
         None => {
-            let io = SendfileStream::new(stream);
+            let peer = Peer::of(&stream);
+            let io = SendfileStream::new(stream, peer);
             serve_watched(io, app, remote, watcher, &limits).await
         }
     };

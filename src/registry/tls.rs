@@ -143,13 +143,36 @@ impl rustls::server::ResolvesServerCert for ServingCert {
     }
 }
 
+/// ring's suites with AES-128-GCM first, as Go's server orders them.
+/// AES-128 runs four fewer rounds than AES-256 for the same GHASH, and both
+/// ends of every pull pay for it: measured with curl, a 256 MiB pull over
+/// TLS went from 1,157-1,215 to 1,274-1,295 MB/s (medians of nine,
+/// docs/benchmarks.md). Both are 128-bit-secure or better against every
+/// known attack; ChaCha20 stays last, for clients without AES hardware.
+fn provider_preferring_aes128() -> rustls::crypto::CryptoProvider {
+    use rustls::CipherSuite as S;
+    let mut provider = rustls::crypto::ring::default_provider();
+    provider
+        .cipher_suites
+        .sort_by_key(|suite| match suite.suite() {
+            S::TLS13_AES_128_GCM_SHA256
+            | S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+            | S::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 => 0,
+            S::TLS13_AES_256_GCM_SHA384
+            | S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+            | S::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 => 1,
+            _ => 2,
+        });
+    provider
+}
+
 /// Builds the server config: TLS 1.2+ (or 1.3 only), h2 and http/1.1, and
 /// client certificate verification when `clientcas` is set; the
 /// certificate comes from the returned [`ServingCert`], which reloads.
 pub(crate) fn server_config(
     tls: &TlsConfig,
 ) -> Result<(Arc<rustls::ServerConfig>, Arc<ServingCert>), TlsError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(provider_preferring_aes128());
     let serving = Arc::new(ServingCert::load(tls, provider.clone())?);
     let versions: &[&rustls::SupportedProtocolVersion] = if tls.minimumtls == "tls1.3" {
         &[&rustls::version::TLS13]
@@ -179,8 +202,8 @@ pub(crate) fn server_config(
     };
     let mut config = builder.with_cert_resolver(serving.clone());
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    // The server's order of cipher suites (the provider's: AES-GCM and
-    // ChaCha20 with forward secrecy only), not the client's.
+    // The server's order of cipher suites (AES-GCM and ChaCha20 with
+    // forward secrecy only), not the client's.
     config.ignore_client_order = true;
     Ok((Arc::new(config), serving))
 }

@@ -188,6 +188,38 @@ fn minimum_tls_and_clean_shutdown() {
     assert!(reg.log().contains("shutting down"));
 }
 
+/// Both TLS versions settle on AES-128-GCM, whatever the client lists
+/// first (OpenSSL lists AES-256 first): it costs both ends of a pull less.
+#[test]
+fn aes_128_gcm_is_chosen_over_the_clients_order() {
+    let reg = Registry::start_with(Options::default());
+    for (version, suite) in [
+        ("-tls1_3", "TLS_AES_128_GCM_SHA256"),
+        ("-tls1_2", "ECDHE-ECDSA-AES128-GCM-SHA256"),
+    ] {
+        let out = run(
+            "openssl",
+            &[
+                "s_client",
+                "-connect",
+                &format!("127.0.0.1:{}", reg.port),
+                version,
+                "-CAfile",
+                reg.ca().to_str().unwrap(),
+                "-verify_return_error",
+                "-brief",
+            ],
+            Path::new("."),
+        );
+        let log = text(&out);
+        assert!(out.status.success(), "{version}: {log}");
+        assert!(
+            log.contains(&format!("Ciphersuite: {suite}")),
+            "{version}: {log}"
+        );
+    }
+}
+
 #[test]
 fn plain_http_without_tls_serves_too() {
     let reg = Registry::start_with(Options {
