@@ -60,6 +60,10 @@ pub(super) fn stat(path: &Path) -> Cached<rustix::fs::Stat> {
     }
 }
 
+/// Bytes read before asking for a file's size: one page, which holds a
+/// whole link file or a typical manifest.
+const FIRST_READ: usize = 4096;
+
 /// A whole small file, if every byte is in the page cache.
 pub(super) fn read(path: &Path) -> Cached<Vec<u8>> {
     let fd = match open(path, OFlags::RDONLY) {
@@ -67,6 +71,20 @@ pub(super) fn read(path: &Path) -> Cached<Vec<u8>> {
         Cached::Missing => return Cached::Missing,
         Cached::WouldBlock => return Cached::WouldBlock,
     };
+    // First one page, without asking for the size: the page cache hands
+    // out whole pages, so a read of a file's first page either fails
+    // (not cached) or gets all of it, and fewer bytes than a page means
+    // the file ended. A manifest GET by tag reads three such files, and
+    // this makes each an open, one read and a close.
+    let mut buf = vec![0u8; FIRST_READ];
+    match read_at(&fd, &mut buf, 0) {
+        Ok(n) if n < FIRST_READ => {
+            buf.truncate(n);
+            return Cached::Found(buf);
+        }
+        Ok(_) => {}
+        Err(()) => return Cached::WouldBlock,
+    }
     let Ok(st) = rustix::fs::fstat(&fd) else {
         return Cached::WouldBlock;
     };
@@ -74,28 +92,45 @@ pub(super) fn read(path: &Path) -> Cached<Vec<u8>> {
         return Cached::WouldBlock; // let the blocking path report it
     }
     // One byte more than the size, to notice a file that grew meanwhile.
-    let mut buf = vec![0u8; st.st_size as usize + 1];
-    let mut filled = 0;
+    let size = st.st_size as usize;
+    buf.resize(size.max(FIRST_READ) + 1, 0);
+    let mut filled = FIRST_READ;
     loop {
-        let mut slices = [std::io::IoSliceMut::new(&mut buf[filled..])];
-        match rustix::io::preadv2(&fd, &mut slices, filled as u64, ReadWriteFlags::NOWAIT) {
+        match read_at(&fd, &mut buf[filled..], filled as u64) {
             Ok(0) => break,
             Ok(n) => {
                 filled += n;
                 if filled == buf.len() {
                     return Cached::WouldBlock; // it grew: read it properly
                 }
+                // Short of the extra byte at exactly the size: that is the
+                // end, without another call to be told so.
+                if filled == size {
+                    break;
+                }
             }
-            Err(Errno::INTR) => {}
-            Err(Errno::NOSYS | Errno::OPNOTSUPP) => {
-                SUPPORTED.store(false, Ordering::Relaxed);
-                return Cached::WouldBlock;
-            }
-            Err(_) => return Cached::WouldBlock,
+            Err(()) => return Cached::WouldBlock,
         }
     }
     buf.truncate(filled);
     Cached::Found(buf)
+}
+
+/// One `preadv2(RWF_NOWAIT)`; `Err` when it would wait for the disk or
+/// cannot be done here (a directory, a kernel without it).
+fn read_at(fd: &OwnedFd, buf: &mut [u8], offset: u64) -> Result<usize, ()> {
+    loop {
+        let mut slices = [std::io::IoSliceMut::new(buf)];
+        match rustix::io::preadv2(fd, &mut slices, offset, ReadWriteFlags::NOWAIT) {
+            Ok(n) => return Ok(n),
+            Err(Errno::INTR) => {}
+            Err(Errno::NOSYS | Errno::OPNOTSUPP) => {
+                SUPPORTED.store(false, Ordering::Relaxed);
+                return Err(());
+            }
+            Err(_) => return Err(()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -116,6 +151,19 @@ mod tests {
             Cached::Found(st) => assert_eq!(st.st_size, 10),
             _ => panic!("a file just written should be stat-able from the cache"),
         }
+        // Larger than the first read: the rest comes after asking the size.
+        let big: Vec<u8> = (0..3 * FIRST_READ + 5).map(|i| (i % 251) as u8).collect();
+        let large = dir.path().join("manifest");
+        std::fs::write(&large, &big).unwrap();
+        match read(&large) {
+            Cached::Found(b) => assert!(b == big, "a multi-page file read back differently"),
+            _ => panic!("a file just written should be readable from the cache"),
+        }
+        // Exactly one page, and empty.
+        std::fs::write(&large, &big[..FIRST_READ]).unwrap();
+        assert!(matches!(read(&large), Cached::Found(b) if b == big[..FIRST_READ]));
+        std::fs::write(&large, b"").unwrap();
+        assert!(matches!(read(&large), Cached::Found(b) if b.is_empty()));
         let gone = dir.path().join("gone");
         std::fs::write(&gone, b"x").unwrap();
         std::fs::remove_file(&gone).unwrap();
