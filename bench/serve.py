@@ -13,13 +13,23 @@ Every push sends content the registry has not seen (a shared random base
 plus an 8-byte tag of its own), so no server can take a shortcut for a blob
 it already stores.
 
-    bench/serve.py [--quick] [--static]
+    bench/serve.py [--quick] [--static] [--rounds N] [--only pulls]
         --quick: smaller sizes, one round
         --static: also measure the idle RSS of the static build that the
                   container image runs (RUSTFLAGS=-C target-feature=+crt-static)
+        --rounds N: N rounds instead of three (the pull rows also print
+                  the spread of the per-round ratios)
+        --only pulls: only the curl pulls, plain and TLS
 
-Needs: cargo, docker-registry, curl, openssl (apt-get install
-docker-registry curl openssl). Manifest GET and HEAD load and the
+The curl pulls run against a second pair of servers with TLS (the same
+certificate, an ECDSA P-256 key as `regctl init` makes): one pull each of
+8, 64 and 256 MiB (curl's own transfer time), 8 concurrent curl processes
+pulling 64 MiB, and with TLS also 32 of them; the servers' CPU time per GB
+comes from /proc. The manifest GET row is printed beside its ceiling:
+nginx serving the same bytes as a static file, under the same load.
+
+Needs: cargo, docker-registry, curl, openssl, nginx (apt-get install
+docker-registry curl openssl nginx-light). Manifest GET and HEAD load and the
 concurrent pulls come from bench/loadgen.rs (built here with cargo): one
 client process reading 32 sockets, so the clients' own CPU on the two cores
 the servers share stays small. For the same reason the target's concurrent
@@ -49,6 +59,20 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUICK = "--quick" in sys.argv
 STATIC = "--static" in sys.argv
+
+
+def flag_value(name, default):
+    if name in sys.argv:
+        i = sys.argv.index(name)
+        if i + 1 >= len(sys.argv):
+            sys.exit(f"{name} needs a value")
+        return sys.argv[i + 1]
+    return default
+
+
+ONLY = flag_value("--only", None)
+if ONLY not in (None, "pulls"):
+    sys.exit("--only takes: pulls")
 MIB = 1 << 20
 BIG = (32 if QUICK else 256) * MIB
 CONCURRENT_BLOB = (8 if QUICK else 64) * MIB
@@ -56,7 +80,10 @@ CHUNK = 16 * MIB
 CLIENTS = 32
 REPOS, TAGS = (50, 20) if QUICK else (1000, 100)
 LOAD_SECONDS = 3 if QUICK else 5
-ROUNDS = 1 if QUICK else 3
+ROUNDS = int(flag_value("--rounds", 1 if QUICK else 3))
+PULL_SIZES = [8 * MIB, 64 * MIB, 256 * MIB] if not QUICK else [8 * MIB, 32 * MIB]
+PULL_CONCURRENT = 8
+PULL_CONCURRENT_TLS = (8, 32)
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
 
 
@@ -72,8 +99,12 @@ def free_port():
 
 
 class Server:
-    def __init__(self, name, argv_for, work):
+    """One registry on loopback; with `tls` = (certificate, key, CA) it
+    serves HTTPS with that certificate."""
+
+    def __init__(self, name, argv_for, work, tls=None):
         self.name = name
+        self.tls = tls
         self.port = free_port()
         self.root = os.path.join(work, name, "data")
         os.makedirs(self.root)
@@ -84,6 +115,8 @@ class Server:
                 f"storage:\n  filesystem:\n    rootdirectory: {self.root}\n  delete:\n    enabled: true\n"
                 f"http:\n  addr: 127.0.0.1:{self.port}\n  secret: bench-secret\n"
             )
+            if tls:
+                f.write(f"  tls:\n    certificate: {tls[0]}\n    key: {tls[1]}\n")
         self.argv = argv_for(self.config)
         self.log = open(os.path.join(work, name, "server.log"), "w")
         self.proc = None
@@ -94,7 +127,7 @@ class Server:
         self.proc = subprocess.Popen(self.argv, stdout=self.log, stderr=self.log)
         while True:
             try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+                c = self.conn(timeout=1)
                 c.request("GET", "/v2/")
                 if c.getresponse().status == 200:
                     return time.perf_counter() - t0
@@ -127,8 +160,22 @@ class Server:
         with open(f"/proc/{self.proc.pid}/clear_refs", "w") as f:
             f.write("5")
 
-    def conn(self):
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=600, blocksize=MIB)
+    def conn(self, timeout=600):
+        if self.tls:
+            import ssl
+            ctx = ssl.create_default_context(cafile=self.tls[2])
+            return http.client.HTTPSConnection("localhost", self.port, timeout=timeout,
+                                               blocksize=MIB, context=ctx)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout, blocksize=MIB)
+
+    def url(self, path):
+        host = "localhost" if self.tls else "127.0.0.1"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}{path}"
+
+    def curl_args(self):
+        if not self.tls:
+            return []
+        return ["--cacert", self.tls[2], "--resolve", f"localhost:{self.port}:127.0.0.1"]
 
 
 class Blob:
@@ -244,13 +291,82 @@ def push_chunked(srv, repo, blob):
     assert r.status == 201, (r.status, srv.name)
 
 
-def curl_pull(srv, repo, digest):
+def curl_pull(srv, repo, digest, timed=False):
+    """Bytes curl received (and with `timed`, curl's own seconds from the
+    start of the connection to the last byte)."""
     out = subprocess.run(
-        ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
-         f"http://127.0.0.1:{srv.port}/v2/{repo}/blobs/{digest}"],
+        ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{time_total}",
+         *srv.curl_args(), srv.url(f"/v2/{repo}/blobs/{digest}")],
         capture_output=True, text=True, check=True).stdout.split()
-    assert out[0] == "200", out
-    return int(out[1])
+    assert out[0] == "200", (srv.name, out)
+    return (int(out[1]), float(out[2])) if timed else int(out[1])
+
+
+def curl_round(s, blobs, r):
+    """The curl pulls once against s: one pull of each size, then
+    PULL_CONCURRENT (with TLS also 32) at once."""
+    def add(key, value):
+        r.setdefault(key, []).append(value)
+
+    for size, digest in blobs.items():
+        got, seconds = curl_pull(s, "bench/pulls", digest, timed=True)
+        if got != size:
+            sys.exit(f"short pull from {s.name}: {got} of {size} bytes")
+        add(f"curl_{size // MIB}", size / 1e6 / seconds)
+    size = 64 * MIB if 64 * MIB in blobs else max(blobs)
+    for n in (PULL_CONCURRENT_TLS if s.tls else (PULL_CONCURRENT,)):
+        def pulls():
+            with concurrent.futures.ThreadPoolExecutor(n) as ex:
+                got = list(ex.map(lambda _: curl_pull(s, "bench/pulls", blobs[size]), range(n)))
+            if any(g != size for g in got):
+                sys.exit(f"short concurrent pull from {s.name}")
+        mbs, cpu = timed_transfer(s, n * size, pulls)
+        add(f"curl_x{n}", mbs)
+        add(f"curl_x{n}_cpu", cpu)
+
+
+def nginx_ceiling(work, body):
+    """Requests per second nginx serves for a static file holding `body`,
+    under the manifest GET's load: what a static file costs on this
+    machine, with the same clients."""
+    root = os.path.join(work, "nginx")
+    os.makedirs(os.path.join(root, "www"))
+    with open(os.path.join(root, "www", "latest"), "wb") as f:
+        f.write(body)
+    port = free_port()
+    conf = os.path.join(root, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(
+            ("user root;\n" if os.geteuid() == 0 else "")
+            + f"worker_processes 2;\npid {root}/nginx.pid;\nerror_log {root}/error.log;\n"
+            "daemon off;\nevents { worker_connections 1024; }\n"
+            "http {\n  access_log off;\n  sendfile on;\n  keepalive_requests 1000000;\n"
+            f"  client_body_temp_path {root}/tmp;\n  proxy_temp_path {root}/tmp;\n"
+            f"  fastcgi_temp_path {root}/tmp;\n  uwsgi_temp_path {root}/tmp;\n  scgi_temp_path {root}/tmp;\n"
+            f"  server {{\n    listen 127.0.0.1:{port};\n    root {root}/www;\n"
+            f"    default_type {MANIFEST_TYPE};\n  }}\n}}\n")
+    proc = subprocess.Popen(["nginx", "-c", conf, "-p", root], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(2000):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    sys.exit(f"nginx exited; see {root}/error.log")
+                time.sleep(0.005)
+        out = subprocess.run(
+            [os.path.join(REPO, "target/release/examples/loadgen"),
+             f"http://127.0.0.1:{port}/latest", "--connections", str(CLIENTS), "--threads", "2",
+             "--method", "GET", "--seconds", str(LOAD_SECONDS)],
+            capture_output=True, text=True, check=True).stdout
+        report = json.loads(out)
+        assert report["non2xx"] == 0 and report["errors"] == 0, report
+        return report["rps"]
+    finally:
+        proc.terminate()
+        proc.wait()
 
 
 def put_manifest(srv, repo, tag, config_digest, layer_digest, layer_size):
@@ -439,15 +555,38 @@ def one_round(s, rnd, base, r, tag):
         c = s.conn()  # the layer must be in bench/app too: mount it
         c.request("POST", f"/v2/bench/app/blobs/uploads/?mount={many.digest}&from=bench/many{rnd}")
         c.getresponse().read()
-        put_manifest(s, "bench/app", "latest", config_digest, many.digest, CONCURRENT_BLOB)
+        s.manifest = put_manifest(s, "bench/app", "latest", config_digest, many.digest, CONCURRENT_BLOB)
     add("get", load(s, "/v2/bench/app/manifests/latest", "GET"))
     add("head", load(s, "/v2/bench/app/manifests/latest", "HEAD"))
     add("tags", requests_per_second(s, f"/v2/list/repo-{REPOS // 2:04d}/tags/list", 200))
     add("catalog", requests_per_second(s, f"/v2/_catalog?n={REPOS}", 10 if not QUICK else 20))
 
 
+def make_certificate(work):
+    """A self-signed ECDSA P-256 certificate for localhost and 127.0.0.1,
+    shared by both TLS servers; curl and Python trust it as its own CA."""
+    d = os.path.join(work, "tls")
+    os.makedirs(d)
+    crt, key = os.path.join(d, "registry.crt"), os.path.join(d, "registry.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", key, "-out", crt, "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return crt, key, crt
+
+
+def push_pull_blobs(s, base, tags):
+    """The blobs the curl pulls fetch, pushed to s; {size: digest}."""
+    blobs = {}
+    for size in PULL_SIZES:
+        blob = Blob(base, size, next(tags))
+        push_monolithic(s, "bench/pulls", blob)
+        blobs[size] = blob.digest
+    return blobs
+
+
 def main():
-    for tool in ("cargo", "docker-registry", "curl", "openssl"):
+    for tool in ("cargo", "docker-registry", "curl", "openssl", "nginx"):
         need(tool)
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "regctl", "--example", "loadgen"],
                    cwd=REPO, check=True)
@@ -462,20 +601,24 @@ def main():
         static = os.path.join(REPO, "target", triple, "release/regctl")
     work = tempfile.mkdtemp(prefix="regctl-bench-", dir=os.environ.get("BENCH_DIR"))
     rows = []
+    nginx_rps = None
     try:
-        servers = [
-            Server("distribution", lambda cfg: ["docker-registry", "serve", cfg], work),
-            Server("regctl", lambda cfg: [regctl, "serve", "--config", cfg], work),
-        ]
-        for s in servers:
+        distribution = lambda cfg: ["docker-registry", "serve", cfg]  # noqa: E731
+        ours = lambda cfg: [regctl, "serve", "--config", cfg]  # noqa: E731
+        servers = [Server("distribution", distribution, work), Server("regctl", ours, work)]
+        tls = make_certificate(work)
+        tls_servers = [Server("distribution-tls", distribution, work, tls),
+                       Server("regctl-tls", ours, work, tls)]
+        for s in servers + tls_servers:
             s.loadgen = loadgen
-        results = {s.name: {} for s in servers}
+        results = {s.name: {} for s in servers + tls_servers}
 
         # Listing data first (written while the servers are stopped).
-        for s in servers:
-            generate_listing(s.root, REPOS, TAGS)
+        if not ONLY:
+            for s in servers:
+                generate_listing(s.root, REPOS, TAGS)
 
-        if static:
+        if static and not ONLY:
             st = Server("regctl-static", lambda cfg: [static, "serve", "--config", cfg], work)
             st.start()
             c = st.conn()
@@ -486,6 +629,9 @@ def main():
             st.stop()
 
         for s in servers:
+            if ONLY:
+                s.start()
+                continue
             times = []
             for _ in range(5):
                 times.append(s.start())
@@ -497,87 +643,127 @@ def main():
             c.getresponse().read()
             time.sleep(1)
             results[s.name]["rss_idle"] = s.status("VmRSS") / MIB
+        for s in tls_servers:
+            s.start()
 
         base = os.path.join(work, "base.bin")
         make_base(base, BIG)
         tags = iter(range(1, 1 << 30))
+        pull_blobs = {s.name: push_pull_blobs(s, base, tags) for s in servers + tls_servers}
         for rnd in range(ROUNDS):
             order = servers if rnd % 2 == 0 else servers[::-1]
-            for s in order:
-                one_round(s, rnd, base, results[s.name], tags)
-                print(f"round {rnd + 1}/{ROUNDS} {s.name} done", file=sys.stderr)
-
-        for s in servers:
-            r = results[s.name]
-            blobs = [Blob(base, BIG, next(tags)) for _ in range(CLIENTS)]
-            s.reset_peak()
-            t0 = time.perf_counter()
-            with concurrent.futures.ThreadPoolExecutor(CLIENTS) as ex:
-                list(ex.map(lambda ib: push_monolithic(s, f"bench/par{ib[0]}", ib[1]), enumerate(blobs)))
-            r["push_concurrent"] = CLIENTS * BIG / 1e6 / (time.perf_counter() - t0)
-            r["rss_peak"] = s.status("VmHWM") / MIB
+            tls_order = tls_servers if rnd % 2 == 0 else tls_servers[::-1]
+            if not ONLY:
+                for s in order:
+                    one_round(s, rnd, base, results[s.name], tags)
+            for s in order + tls_order:
+                curl_round(s, pull_blobs[s.name], results[s.name])
+            print(f"round {rnd + 1}/{ROUNDS} done", file=sys.stderr)
+        for s in tls_servers:
             s.stop()
-            shutil.rmtree(os.path.join(s.root, "docker/registry/v2/blobs"), ignore_errors=True)
-            print(f"concurrent pushes {s.name} done", file=sys.stderr)
 
-        sha, disk, buffered = machine_limits(work)
+        if not ONLY:
+            nginx_rps = nginx_ceiling(work, servers[1].manifest)
+            for s in servers:
+                r = results[s.name]
+                blobs = [Blob(base, BIG, next(tags)) for _ in range(CLIENTS)]
+                s.reset_peak()
+                t0 = time.perf_counter()
+                with concurrent.futures.ThreadPoolExecutor(CLIENTS) as ex:
+                    list(ex.map(lambda ib: push_monolithic(s, f"bench/par{ib[0]}", ib[1]), enumerate(blobs)))
+                r["push_concurrent"] = CLIENTS * BIG / 1e6 / (time.perf_counter() - t0)
+                r["rss_peak"] = s.status("VmHWM") / MIB
+                s.stop()
+                shutil.rmtree(os.path.join(s.root, "docker/registry/v2/blobs"), ignore_errors=True)
+                print(f"concurrent pushes {s.name} done", file=sys.stderr)
+            sha, disk, buffered = machine_limits(work)
     finally:
-        for s in locals().get("servers", []):
+        for s in locals().get("servers", []) + locals().get("tls_servers", []):
             s.stop()
         shutil.rmtree(work, ignore_errors=True)
-
-    d, o = results["distribution"], results["regctl"]
 
     def median(v, idx=None):
         if isinstance(v, list):
             return statistics.median(x[idx] if idx is not None else x for x in v)
         return v
 
-    def row(label, key, unit, higher_better=True, target=None, idx=None):
+    def row(label, key, unit, higher_better=True, target=None, idx=None, tls=False, every=False):
+        """A table row; with `every` the target must hold in every round."""
+        d = results["distribution-tls" if tls else "distribution"]
+        o = results["regctl-tls" if tls else "regctl"]
+        if key not in d or key not in o:
+            return
         a, b = median(d[key], idx), median(o[key], idx)
         ratio = b / a if a else float("inf")
+        spread = ""
+        per_round = []
+        if isinstance(d[key], list) and len(d[key]) == len(o[key]) > 1:
+            per_round = [(y[idx] if idx is not None else y) / (x[idx] if idx is not None else x)
+                         for x, y in zip(d[key], o[key])]
+            spread = f"{min(per_round):.2f}–{max(per_round):.2f}"
         verdict = ""
         if target is not None:
-            ok = ratio >= target if higher_better else ratio <= target
-            shown = "1/3" if abs(target - 1 / 3) < 1e-9 else f"{target:g}"
-            verdict = f"{'met' if ok else 'NOT met'} ({'>=' if higher_better else '<='} {shown})"
-        rows.append(f"| {label} | {a:,.1f} {unit} | {b:,.1f} {unit} | {ratio:.2f} | {verdict} |")
+            judged = ratio
+            if every and per_round:
+                judged = min(per_round) if higher_better else max(per_round)
+            ok = judged >= target if higher_better else judged <= target
+            shown = {1 / 3: "1/3", 0.5: "1/2"}.get(target, f"{target:g}")
+            verdict = (f"{'met' if ok else 'NOT met'} ({'>=' if higher_better else '<='} {shown}"
+                       f"{' in every round' if every else ''})")
+        rows.append(f"| {label} | {a:,.1f} {unit} | {b:,.1f} {unit} | {ratio:.2f} | {spread} | {verdict} |")
 
-    row(f"monolithic push {BIG // MIB} MiB", "push_mono", "MB/s", True, 1.5)
-    row(f"chunked push {BIG // MIB} MiB (16 MiB chunks)", "push_chunked", "MB/s", True, 2)
-    row(f"blob pull {BIG // MIB} MiB", "pull", "MB/s", True, 1.5)
-    row("  server CPU per GB pulled", "pull_cpu", "s", False)
-    row(f"{CLIENTS} concurrent pulls of {CONCURRENT_BLOB // MIB} MiB, receiver not copying", "pull_concurrent", "MB/s", True, 2)
-    row("  server CPU per GB pulled", "pull_concurrent_cpu", "s", False)
-    row("  the same with the receiver copying every byte", "pull_concurrent_copying", "MB/s", True)
-    row(f"  the same with {CLIENTS} curl processes", "pull_concurrent_curl", "MB/s", True)
-    row(f"manifest GET by tag, {CLIENTS} conns", "get", "req/s", True, 10, 0)
-    row("manifest GET p50", "get", "ms", False, None, 1)
-    row("manifest GET p99", "get", "ms", False, None, 2)
-    row(f"manifest HEAD by tag, {CLIENTS} conns", "head", "req/s", True, 10, 0)
-    row("manifest HEAD p50", "head", "ms", False, None, 1)
-    row("manifest HEAD p99", "head", "ms", False, None, 2)
-    row(f"tags list ({TAGS} tags)", "tags", "req/s", True)
-    row(f"catalog ({REPOS} repositories)", "catalog", "req/s", True)
-    row("idle RSS", "rss_idle", "MiB", False, 1 / 3)
-    if "rss_idle_static" in o:
-        d["rss_idle_static"] = d["rss_idle"]
-        row("idle RSS, static build (the container image)", "rss_idle_static", "MiB", False, 1 / 3)
-    row(f"peak RSS, {CLIENTS} concurrent {BIG // MIB} MiB pushes", "rss_peak", "MiB", False)
-    row("aggregate MB/s of those pushes", "push_concurrent", "MB/s", True)
-    row("start-up to first 200 on /v2/", "startup", "ms", False)
-    slower = min(sha, disk)
-    print(f"\nmachine: sha256 (one core, openssl -evp) {sha:,.0f} MB/s; "
-          f"disk's sequential write with fsync (O_DIRECT, median of 3) {disk:,.0f} MB/s; slower limit {slower:,.0f} MB/s")
-    print(f"the same write through the page cache into new files: {buffered:,.0f} MB/s (median of 3)\n")
+    if not ONLY:
+        row(f"monolithic push {BIG // MIB} MiB", "push_mono", "MB/s", True, 1.5)
+        row(f"chunked push {BIG // MIB} MiB (16 MiB chunks)", "push_chunked", "MB/s", True, 2)
+        row(f"blob pull {BIG // MIB} MiB", "pull", "MB/s", True, 1.5)
+        row("  server CPU per GB pulled", "pull_cpu", "s", False)
+        row(f"{CLIENTS} concurrent pulls of {CONCURRENT_BLOB // MIB} MiB, receiver not copying", "pull_concurrent", "MB/s", True, 2)
+        row("  server CPU per GB pulled", "pull_concurrent_cpu", "s", False)
+        row("  the same with the receiver copying every byte", "pull_concurrent_copying", "MB/s", True)
+        row(f"  the same with {CLIENTS} curl processes", "pull_concurrent_curl", "MB/s", True)
+    for size in PULL_SIZES:
+        row(f"curl pull {size // MIB} MiB, plain", f"curl_{size // MIB}", "MB/s", True, 1.0, every=True)
+    row(f"{PULL_CONCURRENT} concurrent curl pulls, plain", f"curl_x{PULL_CONCURRENT}", "MB/s", True, 1.2)
+    row("  server CPU per GB pulled", f"curl_x{PULL_CONCURRENT}_cpu", "s", False)
+    for size in PULL_SIZES:
+        row(f"curl pull {size // MIB} MiB, TLS", f"curl_{size // MIB}", "MB/s", True, 2, tls=True)
+    for n in PULL_CONCURRENT_TLS:
+        row(f"{n} concurrent curl pulls, TLS", f"curl_x{n}", "MB/s", True, 2, tls=True)
+        row("  server CPU per GB pulled", f"curl_x{n}_cpu", "s", False, 0.5, tls=True)
+    if not ONLY:
+        row(f"manifest GET by tag, {CLIENTS} conns", "get", "req/s", True, 10, 0)
+        row("manifest GET p50", "get", "ms", False, None, 1)
+        row("manifest GET p99", "get", "ms", False, None, 2)
+        row(f"manifest HEAD by tag, {CLIENTS} conns", "head", "req/s", True, 10, 0)
+        row("manifest HEAD p50", "head", "ms", False, None, 1)
+        row("manifest HEAD p99", "head", "ms", False, None, 2)
+        row(f"tags list ({TAGS} tags)", "tags", "req/s", True)
+        row(f"catalog ({REPOS} repositories)", "catalog", "req/s", True)
+        row("idle RSS", "rss_idle", "MiB", False, 1 / 3)
+        if "rss_idle_static" in results["regctl"]:
+            results["distribution"]["rss_idle_static"] = results["distribution"]["rss_idle"]
+            row("idle RSS, static build (the container image)", "rss_idle_static", "MiB", False, 1 / 3)
+        row(f"peak RSS, {CLIENTS} concurrent {BIG // MIB} MiB pushes", "rss_peak", "MiB", False)
+        row("aggregate MB/s of those pushes", "push_concurrent", "MB/s", True)
+        row("start-up to first 200 on /v2/", "startup", "ms", False)
+        slower = min(sha, disk)
+        print(f"\nmachine: sha256 (one core, openssl -evp) {sha:,.0f} MB/s; "
+              f"disk's sequential write with fsync (O_DIRECT, median of 3) {disk:,.0f} MB/s; slower limit {slower:,.0f} MB/s")
+        print(f"the same write through the page cache into new files: {buffered:,.0f} MB/s (median of 3)\n")
     print(f"medians of {ROUNDS} round(s); every push is content the server has not seen\n")
-    print("| workload | distribution | regctl | regctl / distribution | target |")
-    print("|---|---|---|---|---|")
+    print("| workload | distribution | regctl | regctl / distribution | per-round ratios | target |")
+    print("|---|---|---|---|---|---|")
     print("\n".join(rows))
-    push, pull = median(o["push_mono"]), median(o["pull"])
-    print(f"\nregctl absolute: peak RSS {o['rss_peak']:.0f} MiB (target <= 100), start-up {o['startup']:.1f} ms (target <= 20); "
-          f"push {push:.0f} / pull {pull:.0f} MB/s vs 70% of the slower limit = {0.7 * slower:.0f} MB/s "
-          f"({'met' if min(push, pull) >= 0.7 * slower else 'NOT met'})")
+    if not ONLY:
+        o = results["regctl"]
+        get = median(o["get"], 0)
+        print(f"\nmanifest GET ceiling: nginx serves the same bytes as a static file at {nginx_rps:,.0f} req/s "
+              f"under the same load; regctl {get:,.0f} req/s = {100 * get / nginx_rps:.0f}% of it "
+              f"({'met' if get >= 0.8 * nginx_rps else 'NOT met'}: >= 80%)")
+        push, pull = median(o["push_mono"]), median(o["pull"])
+        print(f"regctl absolute: peak RSS {o['rss_peak']:.0f} MiB (target <= 100), start-up {o['startup']:.1f} ms (target <= 20); "
+              f"push {push:.0f} / pull {pull:.0f} MB/s vs 70% of the slower limit = {0.7 * slower:.0f} MB/s "
+              f"({'met' if min(push, pull) >= 0.7 * slower else 'NOT met'})")
 
 
 if __name__ == "__main__":
