@@ -18,8 +18,10 @@ image (manifest, config, 8 layers):
 
 over TLS, and with curl also over plain HTTP. The table prints the
 aggregate throughput (16 x image / time to the last client's end), the
-slowest client's time and the server's CPU seconds per GB sent (from
-/proc), medians over the rounds, and regctl / distribution.
+slowest client's time, the server's CPU seconds per GB sent (from
+/proc/PID/stat), what the rest of the machine spent per GB (the clients,
+from /proc/stat) and how busy its cores were, medians over the rounds,
+and regctl / distribution.
 
 Then the Docker engine itself pulls the image through the gateway address
 (the CA is put under /etc/docker/certs.d/ADDR:PORT/ for the run and
@@ -80,6 +82,14 @@ def need(tool, package=None):
 
 def run(*argv, **kw):
     return subprocess.run(argv, check=True, capture_output=True, text=True, **kw).stdout
+
+
+def machine_cpu():
+    """CPU seconds the whole machine has spent busy (all cores)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]  # user nice system irq softirq steal
+    return busy / os.sysconf("SC_CLK_TCK")
 
 
 def docker(*args, check=True):
@@ -291,7 +301,8 @@ class Clients:
 
     def pull(self, server, kind, image_bytes):
         """All clients pull at once; returns (aggregate MB/s, slowest client
-        s, server CPU s per GB)."""
+        s, server CPU s per GB, the rest of the machine's CPU s per GB
+        (the clients), how busy the machine's cores were (0..1))."""
         self.clear()
         for name in self.names:
             docker("exec", "-d", name, "/bin/sh", "/sync/client.sh", name, kind,
@@ -301,7 +312,7 @@ class Clients:
             if time.time() > deadline:
                 sys.exit("the clients did not get ready")
             time.sleep(0.01)
-        cpu0 = server.cpu_seconds()
+        cpu0, all0 = server.cpu_seconds(), machine_cpu()
         go = time.time()
         open(os.path.join(self.sync, "go"), "w").close()
         deadline = go + 900
@@ -310,7 +321,7 @@ class Clients:
             if time.time() > deadline:
                 sys.exit(f"{kind} pulls from {server.name} did not finish")
             time.sleep(0.02)
-        cpu = server.cpu_seconds() - cpu0
+        cpu, everything = server.cpu_seconds() - cpu0, machine_cpu() - all0
         ends, slowest, total = [], 0.0, 0
         for name in self.names:
             with open(os.path.join(self.sync, f"result.{name}")) as f:
@@ -324,7 +335,10 @@ class Clients:
             slowest = max(slowest, float(t1) - float(t0))
             total += int(nbytes)
         elapsed = max(ends) - go
-        return total / 1e6 / elapsed, slowest, cpu / (total / 1e9)
+        gb = total / 1e9
+        # The clients' share: everything the machine did but the server.
+        return total / 1e6 / elapsed, slowest, cpu / gb, (everything - cpu) / gb, \
+            everything / elapsed / os.cpu_count()
 
     def remove(self):
         for name in self.names:
@@ -332,17 +346,19 @@ class Clients:
 
 
 def docker_pull(server, image_bytes):
-    """Seconds the Docker engine takes to pull the image, and the server's
-    CPU s per GB, with the image removed first."""
+    """Seconds the Docker engine takes to pull the image, the server's CPU
+    s per GB, and the cores the rest of the machine kept busy meanwhile
+    (the engine: verifying, decompressing, extracting), with the image
+    removed first."""
     ref = f"{server.host}/{IMAGE_REF}"
     docker("rmi", "-f", ref, check=False)
-    cpu0 = server.cpu_seconds()
+    cpu0, all0 = server.cpu_seconds(), machine_cpu()
     t0 = time.perf_counter()
     docker("pull", "-q", ref)
     elapsed = time.perf_counter() - t0
-    cpu = server.cpu_seconds() - cpu0
+    cpu, everything = server.cpu_seconds() - cpu0, machine_cpu() - all0
     docker("rmi", "-f", ref, check=False)
-    return elapsed, cpu / (image_bytes / 1e9)
+    return elapsed, cpu / (image_bytes / 1e9), (everything - cpu) / elapsed
 
 
 def main():
@@ -454,6 +470,9 @@ def main():
         cpu = med(o, 2) / med(d, 2)
         verdict = f"{'met' if cpu <= 0.5 else 'NOT met'} (<= 1/2)" if mode == "tls" else ""
         print(f"| {kind}, {mode}: server CPU per GB | {med(d, 2):.2f} s | {med(o, 2):.2f} s | {cpu:.2f} | {verdict} |")
+        print(f"| {kind}, {mode}: the clients' CPU per GB | {med(d, 3):.2f} s | {med(o, 3):.2f} s | "
+              f"{med(o, 3) / med(d, 3):.2f} | |")
+        print(f"| {kind}, {mode}: the machine's cores busy | {100 * med(d, 4):.0f}% | {100 * med(o, 4):.0f}% | | |")
     key = ("docker pull", "tls", "distribution")
     if key in results:
         d, o = key, ("docker pull", "tls", "regctl")
@@ -461,6 +480,7 @@ def main():
               f"{med(d, 0) / med(o, 0):.2f} faster | |")
         print(f"| docker pull: server CPU per GB | {med(d, 1):.2f} s | {med(o, 1):.2f} s | "
               f"{med(o, 1) / med(d, 1):.2f} | |")
+        print(f"| docker pull: cores busy besides the server | {med(d, 2):.2f} | {med(o, 2):.2f} | | |")
 
 
 if __name__ == "__main__":
