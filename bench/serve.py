@@ -22,8 +22,9 @@ it already stores.
         --only pulls: only the curl pulls, plain and TLS
 
 The curl pulls run against a second pair of servers with TLS (the same
-certificate, an ECDSA P-256 key as `regctl init` makes): one pull each of
-8, 64 and 256 MiB (curl's own transfer time), 8 concurrent curl processes
+certificate, an ECDSA P-256 key as `regctl init` makes): pulls of 8, 64
+and 256 MiB (curl's own transfer time, the median of three per round),
+8 concurrent curl processes
 pulling 64 MiB, and with TLS also 32 of them; the servers' CPU time per GB
 comes from /proc. The manifest GET row is printed beside its ceiling:
 nginx serving the same bytes as a static file, under the same load.
@@ -84,6 +85,7 @@ LOAD_SECONDS = 3 if QUICK else 5
 ROUNDS = int(flag_value("--rounds", 1 if QUICK else 3))
 PULL_SIZES = [8 * MIB, 64 * MIB, 256 * MIB] if not QUICK else [8 * MIB, 32 * MIB]
 PULL_CONCURRENT = 8
+SINGLE_PULLS = 3
 PULL_CONCURRENT_TLS = (8, 32)
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
 
@@ -316,13 +318,20 @@ def curl_round(s, blobs, r):
         r.setdefault(key, []).append(value)
 
     for size, digest in blobs.items():
-        c0 = children_cpu()
-        got, seconds = curl_pull(s, "bench/pulls", digest, timed=True)
-        if got != size:
-            sys.exit(f"short pull from {s.name}: {got} of {size} bytes")
-        add(f"curl_{size // MIB}", size / 1e6 / seconds)
-        # How busy curl itself was: near 1.0 the client is the bound.
-        add(f"curl_{size // MIB}_client", (children_cpu() - c0) / seconds)
+        # A round's figure is the median of three pulls: a 64 MiB pull
+        # takes 20-40 ms, and one scheduler hiccup on two shared cores
+        # swings a single sample by half.
+        rates, busy = [], []
+        for _ in range(SINGLE_PULLS):
+            c0 = children_cpu()
+            got, seconds = curl_pull(s, "bench/pulls", digest, timed=True)
+            if got != size:
+                sys.exit(f"short pull from {s.name}: {got} of {size} bytes")
+            rates.append(size / 1e6 / seconds)
+            # How busy curl itself was: near 1.0 the client is the bound.
+            busy.append((children_cpu() - c0) / seconds)
+        add(f"curl_{size // MIB}", statistics.median(rates))
+        add(f"curl_{size // MIB}_client", statistics.median(busy))
     size = 64 * MIB if 64 * MIB in blobs else max(blobs)
     for n in (PULL_CONCURRENT_TLS if s.tls else (PULL_CONCURRENT,)):
         def pulls():
