@@ -15,9 +15,9 @@
 //! it runs at the speed of the memory it reads. sendfile hands it page-cache
 //! pages that are cold in every CPU cache; a write(2) from the mapping hands
 //! it bytes the kernel has just copied, still in the shared cache. Measured
-//! on loopback with curl (docs/benchmarks.md, "Same-host pulls"): a 256 MiB
-//! pull went from 1,361 to 2,205 MB/s, and the server's CPU per GB fell
-//! from 0.67 to 0.41 s, because over loopback the sender also runs the
+//! on loopback with curl (docs/benchmarks.md, "Same-host plain pulls"): a
+//! 256 MiB pull went from 1,361 to 2,205 MB/s, and the server's CPU per GB
+//! fell from 0.67 to 0.41 s, because over loopback the sender also runs the
 //! receiver's TCP input, which costs more per byte for spliced pages.
 
 use std::collections::BTreeMap;

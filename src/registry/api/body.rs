@@ -99,9 +99,9 @@ fn send_mapped(
         let map = file.map(pos, n)?;
         // Pages are not mapped up front (populating and unmapping page
         // tables cost as much as the copy saved); a plain-TCP connection
-        // sends them with sendfile without touching the mapping
-        // (`registry::sendfile`), any other write faults them in from the
-        // page cache. A window found cold is read here, so neither waits
+        // to another machine sends them with sendfile without touching the
+        // mapping (`registry::sendfile`), any other write (TLS, a peer on
+        // this host) faults them in from the page cache. A window found cold is read here, so neither waits
         // for the disk on a worker.
         if !resident(&map) {
             crate::platform::read_ahead(&map)?;
