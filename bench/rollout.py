@@ -38,7 +38,6 @@ to build it). Everything the run creates (containers, network, image,
 certs.d entry, work directory) is removed at the end, also on failure.
 """
 
-import concurrent.futures
 import gzip
 import hashlib
 import io
@@ -53,6 +52,9 @@ import tarfile
 import tempfile
 import time
 
+from common import flag_value, free_port, need, process_cpu_seconds, self_signed_certificate, \
+    write_registry_config
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MIB = 1 << 20
 LAYERS = 8
@@ -61,23 +63,9 @@ NAME = "regctl-rollout-bench"
 IMAGE_REF = "bench/rollout:latest"
 
 
-def flag_value(name, default):
-    if name in sys.argv:
-        i = sys.argv.index(name)
-        if i + 1 >= len(sys.argv):
-            sys.exit(f"{name} needs a value")
-        return sys.argv[i + 1]
-    return default
-
-
 ROUNDS = int(flag_value("--rounds", 3))
 CLIENTS = int(flag_value("--clients", 16))
 DOCKER_PULL = "--no-docker-pull" not in sys.argv
-
-
-def need(tool, package=None):
-    if shutil.which(tool) is None:
-        sys.exit(f"{tool} is required: apt-get install {package or tool}")
 
 
 def run(*argv, **kw):
@@ -94,12 +82,6 @@ def machine_cpu():
 
 def docker(*args, check=True):
     return subprocess.run(["docker", *args], check=check, capture_output=True, text=True).stdout
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---- the image -------------------------------------------------------------
@@ -182,13 +164,7 @@ class Server:
         d = os.path.join(work, name)
         os.makedirs(os.path.join(d, "data"))
         self.config = os.path.join(d, "config.yml")
-        with open(self.config, "w") as f:
-            f.write(
-                "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\n"
-                f"storage:\n  filesystem:\n    rootdirectory: {d}/data\n  delete:\n    enabled: true\n"
-                f"http:\n  addr: {addr}:{self.port}\n  secret: bench-secret\n")
-            if tls:
-                f.write(f"  tls:\n    certificate: {tls[0]}\n    key: {tls[1]}\n")
+        write_registry_config(self.config, os.path.join(d, "data"), f"{addr}:{self.port}", tls)
         self.argv = argv_for(self.config)
         self.log = open(os.path.join(d, "server.log"), "w")
         self.proc = None
@@ -219,9 +195,7 @@ class Server:
             self.proc = None
 
     def cpu_seconds(self):
-        with open(f"/proc/{self.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.proc.pid)
 
 
 # ---- clients -----------------------------------------------------------------
@@ -378,12 +352,7 @@ def main():
         docker("network", "rm", NAME, check=False)
         docker("network", "create", NAME)
         gateway = json.loads(docker("network", "inspect", NAME))[0]["IPAM"]["Config"][0]["Gateway"]
-        tls_dir = os.path.join(work, "tls")
-        os.makedirs(tls_dir)
-        crt, key = os.path.join(tls_dir, "registry.crt"), os.path.join(tls_dir, "registry.key")
-        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-            "-nodes", "-keyout", key, "-out", crt, "-days", "2", "-subj", "/CN=registry",
-            "-addext", f"subjectAltName=IP:{gateway},DNS:localhost")
+        crt, key = self_signed_certificate(os.path.join(work, "tls"), f"IP:{gateway},DNS:localhost")
         tls = (crt, key)
         distribution = lambda cfg: ["docker-registry", "serve", cfg]  # noqa: E731
         ours = lambda cfg: [regctl, "serve", "--config", cfg]  # noqa: E731

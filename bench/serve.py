@@ -52,24 +52,19 @@ import re
 import resource
 import shutil
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+from common import flag_value, free_port, need, process_cpu_seconds, self_signed_certificate, \
+    write_registry_config
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUICK = "--quick" in sys.argv
 STATIC = "--static" in sys.argv
-
-
-def flag_value(name, default):
-    if name in sys.argv:
-        i = sys.argv.index(name)
-        if i + 1 >= len(sys.argv):
-            sys.exit(f"{name} needs a value")
-        return sys.argv[i + 1]
-    return default
 
 
 ONLY = flag_value("--only", None)
@@ -90,17 +85,6 @@ PULL_CONCURRENT_TLS = (8, 32)
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
 
 
-def need(tool):
-    if shutil.which(tool) is None:
-        sys.exit(f"{tool} is required: apt-get install {tool}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """One registry on loopback; with `tls` = (certificate, key, CA) it
     serves HTTPS with that certificate."""
@@ -112,14 +96,7 @@ class Server:
         self.root = os.path.join(work, name, "data")
         os.makedirs(self.root)
         self.config = os.path.join(work, name, "config.yml")
-        with open(self.config, "w") as f:
-            f.write(
-                "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\n"
-                f"storage:\n  filesystem:\n    rootdirectory: {self.root}\n  delete:\n    enabled: true\n"
-                f"http:\n  addr: 127.0.0.1:{self.port}\n  secret: bench-secret\n"
-            )
-            if tls:
-                f.write(f"  tls:\n    certificate: {tls[0]}\n    key: {tls[1]}\n")
+        write_registry_config(self.config, self.root, f"127.0.0.1:{self.port}", tls)
         self.argv = argv_for(self.config)
         self.log = open(os.path.join(work, name, "server.log"), "w")
         self.proc = None
@@ -155,9 +132,7 @@ class Server:
 
     def cpu_seconds(self):
         """User + system CPU time the server has used so far."""
-        with open(f"/proc/{self.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.proc.pid)
 
     def reset_peak(self):
         with open(f"/proc/{self.proc.pid}/clear_refs", "w") as f:
@@ -165,7 +140,6 @@ class Server:
 
     def conn(self, timeout=600):
         if self.tls:
-            import ssl
             ctx = ssl.create_default_context(cafile=self.tls[2])
             return http.client.HTTPSConnection("localhost", self.port, timeout=timeout,
                                                blocksize=MIB, context=ctx)
@@ -583,19 +557,6 @@ def one_round(s, rnd, base, r, tag):
     add("catalog", requests_per_second(s, f"/v2/_catalog?n={REPOS}", 10 if not QUICK else 20))
 
 
-def make_certificate(work):
-    """A self-signed ECDSA P-256 certificate for localhost and 127.0.0.1,
-    shared by both TLS servers; curl and Python trust it as its own CA."""
-    d = os.path.join(work, "tls")
-    os.makedirs(d)
-    crt, key = os.path.join(d, "registry.crt"), os.path.join(d, "registry.key")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                    "-nodes", "-keyout", key, "-out", crt, "-days", "2", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-                   check=True, capture_output=True)
-    return crt, key, crt
-
-
 def push_pull_blobs(s, base, tags):
     """The blobs the curl pulls fetch, pushed to s; {size: digest}."""
     blobs = {}
@@ -627,7 +588,9 @@ def main():
         distribution = lambda cfg: ["docker-registry", "serve", cfg]  # noqa: E731
         ours = lambda cfg: [regctl, "serve", "--config", cfg]  # noqa: E731
         servers = [Server("distribution", distribution, work), Server("regctl", ours, work)]
-        tls = make_certificate(work)
+        # Shared by both TLS servers; curl and Python trust it as its own CA.
+        crt, key = self_signed_certificate(os.path.join(work, "tls"), "DNS:localhost,IP:127.0.0.1")
+        tls = (crt, key, crt)
         tls_servers = [Server("distribution-tls", distribution, work, tls),
                        Server("regctl-tls", ours, work, tls)]
         for s in servers + tls_servers:
