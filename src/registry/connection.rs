@@ -216,7 +216,7 @@ pub(super) async fn serve(
             serve_watched(tls_stream, app, remote, watcher, &limits).await
         }
         None => {
-            let peer = Peer::of(&stream);
+            let peer = Peer::of(remote, &stream);
             let io = SendfileStream::new(stream, peer);
             serve_watched(io, app, remote, watcher, &limits).await
         }

@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, IoSlice};
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, ready};
@@ -124,11 +124,11 @@ impl Peer {
     /// it reached (a client on this host dialling one of its addresses
     /// gets that address as its source) comes from this host. A client in
     /// a container on a bridge has an address of its own and counts as
-    /// remote.
-    pub(crate) fn of(tcp: &TcpStream) -> Peer {
-        match (tcp.peer_addr(), tcp.local_addr()) {
-            (Ok(remote), Ok(local)) => Peer::classify(remote.ip(), local.ip()),
-            _ => Peer::Remote,
+    /// remote. `remote` is the address `accept` returned for `tcp`.
+    pub(crate) fn of(remote: SocketAddr, tcp: &TcpStream) -> Peer {
+        match tcp.local_addr() {
+            Ok(local) => Peer::classify(remote.ip(), local.ip()),
+            Err(_) => Peer::Remote,
         }
     }
 
@@ -377,7 +377,8 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         let (client, accepted) = tokio::join!(TcpStream::connect(addr), listener.accept());
         let _client = client.unwrap();
-        assert_eq!(Peer::of(&accepted.unwrap().0), Peer::Local);
+        let (tcp, remote) = accepted.unwrap();
+        assert_eq!(Peer::of(remote, &tcp), Peer::Local);
     }
 
     #[test]

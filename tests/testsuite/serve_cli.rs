@@ -145,25 +145,9 @@ fn minimum_tls_and_clean_shutdown() {
     );
     std::fs::write(reg.config_path(), cfg).unwrap();
     reg.spawn();
-    let connect = |flag: &str| {
-        run(
-            "openssl",
-            &[
-                "s_client",
-                "-connect",
-                &format!("127.0.0.1:{}", reg.port),
-                flag,
-                "-CAfile",
-                reg.ca().to_str().unwrap(),
-                "-verify_return_error",
-                "-brief",
-            ],
-            Path::new("."),
-        )
-    };
-    assert!(connect("-tls1_3").status.success());
+    assert!(s_client(&reg, "-tls1_3").status.success());
     assert!(
-        !connect("-tls1_2").status.success(),
+        !s_client(&reg, "-tls1_2").status.success(),
         "TLS 1.2 must be refused with minimumtls: tls1.3"
     );
     // HTTP/2 is offered.
@@ -188,6 +172,25 @@ fn minimum_tls_and_clean_shutdown() {
     assert!(reg.log().contains("shutting down"));
 }
 
+/// `openssl s_client` to the registry with one version flag, verifying
+/// its certificate against the registry's CA.
+fn s_client(reg: &Registry, version: &str) -> std::process::Output {
+    run(
+        "openssl",
+        &[
+            "s_client",
+            "-connect",
+            &format!("127.0.0.1:{}", reg.port),
+            version,
+            "-CAfile",
+            reg.ca().to_str().unwrap(),
+            "-verify_return_error",
+            "-brief",
+        ],
+        Path::new("."),
+    )
+}
+
 /// Both TLS versions settle on AES-128-GCM, whatever the client lists
 /// first (OpenSSL lists AES-256 first): it costs both ends of a pull less.
 #[test]
@@ -197,20 +200,7 @@ fn aes_128_gcm_is_chosen_over_the_clients_order() {
         ("-tls1_3", "TLS_AES_128_GCM_SHA256"),
         ("-tls1_2", "ECDHE-ECDSA-AES128-GCM-SHA256"),
     ] {
-        let out = run(
-            "openssl",
-            &[
-                "s_client",
-                "-connect",
-                &format!("127.0.0.1:{}", reg.port),
-                version,
-                "-CAfile",
-                reg.ca().to_str().unwrap(),
-                "-verify_return_error",
-                "-brief",
-            ],
-            Path::new("."),
-        );
+        let out = s_client(&reg, version);
         let log = text(&out);
         assert!(out.status.success(), "{version}: {log}");
         assert!(
